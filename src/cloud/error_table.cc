@@ -1,0 +1,277 @@
+#include "cloud/error_table.h"
+
+#include <fmt/format.h>
+
+namespace respec {
+namespace {
+
+using C = ErrorCategory;
+
+// Sources: ModifyPrepayInstanceSpec (English and Chinese references, see
+// tests/data/seeds/), Alibaba Cloud's common signature errors, and the
+// StopInstance/StartInstance/RebootInstance references.
+constexpr ErrorInfo kErrors[] = {
+    // --- ModifyPrepayInstanceSpec, both seeds ---
+    {"InvalidRegionId.NotFound", 404, "The specified RegionId does not exist.",
+     "The specified RegionId parameter does not exist.", C::kBadRequest,
+     "fail the instance; fix the region in the fleet spec"},
+    {"InvalidInstanceType.ValueUnauthorized", 400, "The specified InstanceType is not authorized.",
+     "You are not authorized to use the specified instance type.", C::kBadRequest,
+     "fail the instance; choose a type the account may use"},
+    {"InvalidInstanceType.ValueNotSupported", 400,
+     "The specified InstanceType does not exist or beyond the permitted range.",
+     "The instance type does not exist or you are not authorized to manage instances of it.",
+     C::kBadRequest, "fail the instance; fix instanceType in the fleet spec"},
+    {"InternalError", 500,
+     "The request processing has failed due to some unknown error, exception or failure.",
+     "An internal error has occurred. Try again later.", C::kTransient,
+     "retry with backoff (ModifyPrepayInstanceSpec with the same ClientToken)"},
+    {"BillingMethodNotFound", 404, "The account has not chosen any billing method.",
+     "No billing method is selected for this account.", C::kQuotaOrBilling,
+     "fail the instance; set up billing for the account"},
+    {"OperationDenied.NoStock", 403, "The specified instance is out of usage.",
+     "The specified instance type is out of stock.", C::kStock,
+     "fail the instance and restore its power state; choose another type or zone"},
+    {"InvalidBillingMethod.ValueNotSupported", 400,
+     "The operation is not permitted due to an invalid billing method of the instance.",
+     "The operation is not supported due to the billing method of the instance.",
+     C::kQuotaOrBilling, "fail the instance"},
+    {"InvalidInstanceId.NotFound", 404, "The specified InstanceId does not exist.",
+     "The instance does not exist (the Chinese reference gives HTTP 400).", C::kNotFound,
+     "fail the instance; check the instance ID"},
+    {"InvalidInstanceId.Released", 400, "The specified instance has been released.",
+     "The instance has been released (Chinese reference only).", C::kNotFound,
+     "fail the instance; remove it from the fleet spec"},
+    {"InvalidInstance.PurchaseNotFound", 400, "The specified instance has no purchase history.",
+     "The order record for this instance does not exist.", C::kQuotaOrBilling,
+     "fail the instance; open a ticket with Alibaba Cloud"},
+    {"InvalidInstanceType.NotSupported", 400, "The specified InstanceType is not Supported.",
+     "The InstanceType parameter is invalid.", C::kBadRequest, "fail the instance; fix instanceType"},
+    {"OrderCreationFailed", 400,
+     "Order creation failed, please check your params and try it again later.",
+     "The order could not be created. Check the parameters and try again later.",
+     C::kBadRequest, "fail the instance and restore its power state"},
+    {"Throttling", 400,
+     "You have made too many requests within a short time; your request is denied due to "
+     "request throttling.",
+     "The request was denied due to request throttling. Try again later.", C::kThrottled,
+     "slow down (adaptive rate) and retry with backoff"},
+    {"Account.Arrearage", 400, "Your account has an outstanding payment.",
+     "The account has overdue payments.", C::kQuotaOrBilling,
+     "fail the instance and restore its power state; settle the account's payment"},
+    {"InvalidUser.PassRoleForbidden", 403, "The RAM user does not have privilege to pass a role.",
+     "The RAM user may not pass RAM roles.", C::kAuth, "stop the run; grant the RAM permission"},
+    {"InvalidRebootTime.MalFormed", 400, "The specified rebootTime is not valid.",
+     "The RebootTime parameter is malformed.", C::kBadRequest,
+     "fail the instance; fix reboot.at in the fleet spec"},
+    {"InvalidRebootTime.ValueNotSupported", 400, "The specified RebootTime is not valid.",
+     "The RebootTime parameter is not supported (e.g. in the past).", C::kBadRequest,
+     "fail the instance; fix reboot.at in the fleet spec"},
+    {"ImageNotSupportInstanceType", 403,
+     "The specified image does not support the specified InstanceType.",
+     "The instance's image cannot be used with the target instance type.", C::kBlocked,
+     "fail the instance and restore its power state; choose a type the image supports"},
+    {"InstanceType.Offline", 403, "%s",
+     "The instance type is retired or instances of this type are insufficient.", C::kStock,
+     "fail the instance and restore its power state; choose another type"},
+    {"IdempotenceParamNotMatch", 400,
+     "Request uses a client token in a previous request but is not identical to that request.",
+     "The ClientToken was used before with different parameters.", C::kBadRequest,
+     "fail the instance; the plan changed under a reused ClientToken: make a new plan"},
+    {"IncorrectInstanceStatus", 403,
+     "The current status of the resource does not support this operation.",
+     "The operation is not supported in the resource's current state.", C::kWrongState,
+     "re-read the instance and continue from its real state"},
+    {"InvalidInstanceChargeType.ValueNotSupported", 400, "%s",
+     "The charge type is not supported (e.g. a pay-as-you-go instance).", C::kBlocked,
+     "fail the instance; pay-as-you-go instances are resized with ModifyInstanceSpec"},
+    {"InvalidStatus.NotStopped", 400, "Instance status must be stopped.",
+     "The operation can be performed only when the instance is Stopped.", C::kWrongState,
+     "stop the instance, then retry the change"},
+    {"InvalidAction", 400, "%s", "This operation is invalid.", C::kBadRequest, "fail the instance"},
+    {"InstanceDowngrade.QuotaExceed", 400, "Quota of instance downgrade is exceed.",
+     "The instance has used its three downgrades (refunds).", C::kQuotaOrBilling,
+     "fail the instance and restore its power state; downgrades are exhausted"},
+    {"InvalidParameter.InstanceId", 403, "%s", "The InstanceId parameter is invalid.",
+     C::kBadRequest, "fail the instance; check the instance ID"},
+    {"InvalidParameter", 400, "%s", "A parameter is invalid.", C::kBadRequest,
+     "fail the instance; a bug or a bad spec"},
+    {"OperationDenied", 403, "%s", "The operation is denied.", C::kBlocked, "fail the instance"},
+    {"InvalidInstanceStatus", 403,
+     "The current status of the instance does not support this operation.",
+     "The operation is not supported in the instance's current state.", C::kWrongState,
+     "re-read the instance and continue from its real state"},
+    {"InvalidInstance.PreInstanceExpired", 403, "Instance business status is not Expired",
+     "The instance has expired; renew it first.", C::kBlocked,
+     "fail the instance; renew it, then plan again"},
+    {"InvalidInstance.EipNotSupport", 403,
+     "The special instance with eip not support operate, please unassociate eip first.",
+     "Not supported while an EIP is associated with this special instance.", C::kBlocked,
+     "fail the instance and restore its power state; unassociate the EIP first"},
+    {"OperationDenied.LocalDiskUnsupported", 403,
+     "The configuration change is not allowed when the specified instance has local disks "
+     "mounted.",
+     "Instances with local disks cannot change their instance type.", C::kBlocked,
+     "fail the instance; local-disk instances cannot be resized"},
+    {"LastOrderProcessing", 400, "The previous order is still processing, please try again later.",
+     "The previous order is still being processed. Try again later.", C::kOrderInProgress,
+     "wait for the previous order to settle, then retry with the same ClientToken"},
+    {"InvalidOperation.Ipv4CountExceeded", 403, "%s",
+     "The maximum number of IPv4 addresses has been reached.", C::kBlocked,
+     "fail the instance; the target type allows fewer IPv4 addresses"},
+    {"InvalidOperation.Ipv6CountExceeded", 403, "%s",
+     "The maximum number of IPv6 addresses has been reached.", C::kBlocked,
+     "fail the instance; the target type allows fewer IPv6 addresses"},
+    {"InvalidOperation.Ipv6NotSupport", 403, "%s", "IPv6 addresses do not support the operation.",
+     C::kBlocked, "fail the instance; the target type does not support IPv6"},
+    // Second rows of codes the seeds list twice.
+    {"InternalError", 500, "The request processing has failed due to some unknown error.",
+     "An internal error has occurred. Try again later.", C::kTransient, "retry with backoff"},
+    {"OperationDenied.NoStock", 403,
+     "The resource is out of stock in the specified zone. Please try other types, or choose "
+     "other regions and zones.",
+     "The resource is unavailable in the specified zone.", C::kStock,
+     "fail the instance and restore its power state; choose another type or zone"},
+    {"IdempotenceParamNotMatch", 400, "%s", "The idempotence parameters do not match.",
+     C::kBadRequest, "fail the instance; make a new plan"},
+    {"InvalidInstanceType.ValueNotSupported", 400, "%s",
+     "The operation cannot be performed on instances of the specified type.", C::kBadRequest,
+     "fail the instance; fix instanceType"},
+    {"OperationDenied", 400, "The current user does not support this operation.",
+     "The account does not support this operation.", C::kBlocked, "fail the instance"},
+    {"ImageNotSupportInstanceType", 403,
+     "The specified instanceType is not supported by instance with marketplace image.",
+     "The Alibaba Cloud Marketplace image does not support the instance type.", C::kBlocked,
+     "fail the instance and restore its power state; choose a type the image supports"},
+    {"InvalidInstanceId.NotFound", 400, "The specified InstanceId does not exist.",
+     "Chinese reference: HTTP 400.", C::kNotFound, "fail the instance; check the instance ID"},
+
+    // --- Common errors: signature, credentials, request form ---
+    {"SignatureDoesNotMatch", 400, "Specified signature is not matched with our calculation.",
+     "The signature does not match: wrong AccessKeySecret or signing bug.", C::kAuth,
+     "stop the run; check the credentials"},
+    {"IncompleteSignature", 400, "The request signature does not conform to Aliyun standards.",
+     "The signature is incomplete or malformed.", C::kAuth, "stop the run"},
+    {"InvalidAccessKeyId.NotFound", 404, "Specified access key is not found.",
+     "The AccessKeyId does not exist.", C::kAuth, "stop the run; check the credentials"},
+    {"InvalidAccessKeyId.Inactive", 400, "Specified access key is disabled.",
+     "The AccessKeyId is disabled.", C::kAuth, "stop the run; check the credentials"},
+    {"SignatureNonceUsed", 400, "Specified signature nonce was used already.",
+     "The SignatureNonce was used in an earlier request.", C::kTransient,
+     "retry with a fresh nonce"},
+    {"InvalidTimeStamp.Expired", 400, "Specified time stamp or date value is expired.",
+     "The Timestamp is too far from the server's time.", C::kAuth,
+     "stop the run; check the machine's clock"},
+    {"InvalidTimeStamp.Format", 400, "Specified time stamp or date value is not well formatted.",
+     "The Timestamp is not in yyyy-MM-ddTHH:mm:ssZ form.", C::kBadRequest, "stop the run (a bug)"},
+    {"InvalidSecurityToken.Expired", 400, "Specified SecurityToken is expired.",
+     "The STS security token has expired.", C::kAuth, "stop the run; refresh the STS token"},
+    {"InvalidSecurityToken.Malformed", 400, "Specified SecurityToken is malformed.",
+     "The STS security token is malformed.", C::kAuth, "stop the run"},
+    {"InvalidSecurityToken.MismatchWithAccessKey", 400,
+     "Specified SecurityToken mismatch with the AccessKey.",
+     "The STS security token does not belong to the AccessKeyId.", C::kAuth, "stop the run"},
+    {"MissingParameter", 400, "The input parameter \"%s\" that is mandatory for processing this request is not supplied.",
+     "A required parameter is missing.", C::kBadRequest, "stop the run (a bug)"},
+    {"InvalidAction.NotFound", 404, "Specified api is not found, please check your url and method.",
+     "The action does not exist for this API version.", C::kBadRequest, "stop the run (a bug)"},
+    {"InvalidVersion", 400, "Specified parameter Version is not valid.",
+     "The Version parameter is not 2014-05-26.", C::kBadRequest, "stop the run (a bug)"},
+    {"UnsupportedSignatureMethod", 400, "The signature method %s is not supported.",
+     "SignatureMethod is not supported.", C::kBadRequest, "stop the run (a bug)"},
+    {"Forbidden.RAM", 403, "User not authorized to operate on the specified resource.",
+     "The RAM user lacks permission for this action.", C::kAuth,
+     "stop the run; grant the RAM permission"},
+    {"ServiceUnavailable", 503, "The request has failed due to a temporary failure of the server.",
+     "The service is temporarily unavailable.", C::kTransient, "retry with backoff"},
+    {"Throttling.User", 400, "Request was denied due to user flow control.",
+     "Per-user request throttling.", C::kThrottled, "slow down and retry with backoff"},
+    {"Throttling.Api", 400, "Request was denied due to api flow control.",
+     "Per-API request throttling.", C::kThrottled, "slow down and retry with backoff"},
+    {"InvalidInstanceId.MalFormed", 400, "The specified instance ID is malformed.",
+     "The instance ID is not a valid ID.", C::kBadRequest, "fail the instance; check the ID"},
+
+    // --- Transport and response failures, produced locally by respec ---
+    {"Transport.Timeout", 0, "The request timed out.",
+     "No answer in time; the request may have been accepted.", C::kTransient,
+     "retry; ModifyPrepayInstanceSpec keeps its ClientToken so no second order is placed"},
+    {"Transport.ConnectionFailed", 0, "The connection failed or was reset.",
+     "The connection could not be made or was dropped.", C::kTransient,
+     "retry; ModifyPrepayInstanceSpec keeps its ClientToken so no second order is placed"},
+    {"Transport.TLS", 0, "TLS verification failed.", "The peer certificate could not be verified.",
+     C::kAuth, "stop the run; check the endpoint and the CA bundle"},
+    {"Response.Malformed", 0, "The response body is not the JSON the API returns.",
+     "A malformed, truncated or non-JSON (e.g. an HTML proxy page) response.", C::kTransient,
+     "retry with backoff"},
+    {"Response.MissingField", 0, "The response lacks a required field.",
+     "A 200 response without RequestId or a required field.", C::kTransient, "retry with backoff"},
+};
+
+}  // namespace
+
+std::span<const ErrorInfo> AllErrors() { return kErrors; }
+
+const ErrorInfo* FindError(std::string_view code) {
+  for (const auto& e : kErrors)
+    if (e.code == code) return &e;
+  return nullptr;
+}
+
+ErrorCategory CategorizeError(std::string_view code, int http_status) {
+  if (const ErrorInfo* e = FindError(code)) return e->category;
+  if (code.rfind("Throttling", 0) == 0 || http_status == 429) return C::kThrottled;
+  if (http_status >= 500) return C::kTransient;
+  return C::kUnknown;
+}
+
+const char* CategoryName(ErrorCategory c) {
+  switch (c) {
+    case C::kThrottled: return "throttled";
+    case C::kOrderInProgress: return "order-in-progress";
+    case C::kTransient: return "transient";
+    case C::kWrongState: return "wrong-state";
+    case C::kQuotaOrBilling: return "quota-or-billing";
+    case C::kStock: return "stock";
+    case C::kNotFound: return "not-found";
+    case C::kBlocked: return "blocked";
+    case C::kBadRequest: return "bad-request";
+    case C::kAuth: return "auth";
+    case C::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+bool IsRetryable(ErrorCategory c) {
+  return c == C::kThrottled || c == C::kOrderInProgress || c == C::kTransient;
+}
+
+CloudError MakeCloudError(std::string code, std::string message, int http_status) {
+  CloudError e;
+  const ErrorInfo* info = FindError(code);
+  e.category = CategorizeError(code, http_status);
+  if (message.empty() && info && info->message != "%s") message = std::string(info->message);
+  e.http_status = http_status ? http_status : (info ? info->http_status : 0);
+  e.code = std::move(code);
+  e.message = std::move(message);
+  e.ambiguous = e.code == "Transport.Timeout" || e.code == "Transport.ConnectionFailed";
+  return e;
+}
+
+std::string CloudError::Describe() const {
+  std::string s = code;
+  if (http_status) s += fmt::format(" (HTTP {})", http_status);
+  if (!message.empty()) s += ": " + message;
+  std::string ctx;
+  auto add = [&](std::string_view k, const std::string& v) {
+    if (v.empty()) return;
+    if (!ctx.empty()) ctx += ", ";
+    ctx += fmt::format("{}={}", k, v);
+  };
+  add("action", action);
+  add("instance", instance_id);
+  add("RequestId", request_id);
+  if (!ctx.empty()) s += " [" + ctx + "]";
+  return s;
+}
+
+}  // namespace respec

@@ -1,0 +1,92 @@
+// The plan: what `respec plan` decided and `respec apply` executes. Produced
+// by plan/planner.h, saved and loaded by plan/plan_file.h (JSON, versioned,
+// schemas/plan.schema.json), walked by apply/executor.h. Plain data.
+//
+// Steps form a DAG: each changed instance has a chain (stop -> modify ->
+// start/reboot), and group dependencies add edges from every last step of
+// group A to every first step of group B. plan/graph.h builds the
+// Boost.Graph view and checks it for cycles.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloud/cloud.h"
+#include "spec/spec.h"
+
+namespace respec {
+
+inline constexpr int kPlanFormatVersion = 1;
+
+enum class Verdict { kUnchanged, kChange, kBlocked };
+enum class Direction { kNone, kUpgrade, kDowngrade };
+
+enum class StepKind {
+  kWaitStable,  // wait until a Starting/Stopping/Pending instance is Running or Stopped
+  kStop,        // StopInstance, then wait Stopped
+  kModify,      // ModifyPrepayInstanceSpec, then wait until the new type shows
+  kStart,       // StartInstance, then wait Running
+  kReboot,      // RebootInstance, then wait Running (the type takes effect)
+};
+
+struct Step {
+  int id = 0;               // index into Plan::steps
+  std::string instance_id;
+  StepKind kind = StepKind::kModify;
+  std::string group;
+  std::string client_token;  // kModify only: deterministic for (plan, instance, step)
+};
+
+struct Blocker {
+  std::string code;     // the seed's error code it corresponds to, e.g. InvalidInstance.PreInstanceExpired
+  std::string reason;   // what is wrong
+  std::string remedy;   // what the user can do
+};
+
+struct InstancePlan {
+  std::string instance_id;
+  std::string name;
+  std::string group;
+  std::string region;
+  std::string zone;
+  // Live state observed when planning; apply refuses if it changed since.
+  std::string observed_type;
+  std::string observed_status;
+  std::string target_type;
+  Direction direction = Direction::kNone;
+  Verdict verdict = Verdict::kUnchanged;
+  std::vector<Blocker> blockers;           // when verdict == kBlocked
+  std::string final_status;                // Running | Stopped: the power state apply must leave
+  TargetOptions options;                   // from the spec
+  std::vector<int> steps;                  // ids, in chain order
+  std::optional<Price> price;              // for the change, when the API priced it
+  int downgrades_used = -1;                // -1 unknown
+  std::vector<std::string> notes;          // e.g. "uses one of the instance's three downgrade refunds"
+  std::vector<std::string> alternatives;   // types the API offers when the target is sold out
+};
+
+struct GroupConstraint {
+  std::string name;
+  int max_unavailable = 1;   // absolute count, resolved from a percentage at plan time
+  std::vector<std::string> depends_on;
+  int max_failures = 0;
+};
+
+struct Plan {
+  int format_version = kPlanFormatVersion;
+  std::string respec_version;
+  std::string created_at;    // RFC 3339 UTC
+  std::string spec_path;
+  std::string spec_sha256;
+  std::string plan_id;       // hash of spec + observed state; seeds the ClientTokens
+  int max_parallel = 20;
+  std::vector<GroupConstraint> groups;     // in spec order
+  std::vector<InstancePlan> instances;     // sorted by (group order, instance id)
+  std::vector<Step> steps;
+  std::vector<std::pair<int, int>> edges;  // (before, after) step ids
+  std::vector<std::string> warnings;
+};
+
+}  // namespace respec
