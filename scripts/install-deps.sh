@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config ccache
+  build-essential cmake ninja-build pkg-config ccache
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libtomlplusplus-dev
   libboost-dev libboost-graph-dev
   catch2 nlohmann-json3-dev libvalijson-dev libcli11-dev libfmt-dev

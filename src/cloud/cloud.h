@@ -58,14 +58,18 @@ struct DescribeInstancesRequest {
   std::string status;                     // filter, empty = any
   std::string zone;
   std::string charge_type;
-  std::string next_token;                 // paging: empty for the first page
+  std::string next_token;                 // NextToken paging: empty for the first page
   int max_results = 100;                  // 1..100
+  int page_number = 0;                    // PageNumber/PageSize paging when > 0 (emulator, SDKs)
+  int page_size = 0;
 };
 
 struct DescribeInstancesPage {
   std::vector<Instance> instances;
   std::string next_token;  // empty on the last page
   int total_count = 0;
+  int page_number = 0;     // echoed when PageNumber paging was used
+  int page_size = 0;
   std::string request_id;
 };
 

@@ -1,0 +1,40 @@
+// A named profile from respec.toml: where to send API calls and how hard.
+// Loaded by config/config.h; consumed by the CLI to build the Cloud
+// (ecs/ecs_cloud.h wrapped in cloud/retrying_cloud.h) and the executor.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace respec {
+
+struct RetrySettings {
+  int max_attempts = 8;               // per call, including the first
+  int base_delay_ms = 200;            // exponential backoff base, full jitter
+  int max_delay_ms = 20000;           // cap of one backoff
+  int deadline_ms = 600000;           // overall deadline for one call with its retries
+  int last_order_delay_ms = 5000;     // LastOrderProcessing: the order takes 5-10 s to settle
+  int last_order_max_attempts = 12;
+};
+
+struct RateSettings {
+  double default_qps = 20;                    // per action, client side token bucket
+  std::map<std::string, double> action_qps;   // overrides, e.g. {"DescribeInstances": 50}
+  bool adaptive = true;                       // slow down on Throttling, recover when it stops
+};
+
+struct Profile {
+  std::string name = "default";
+  std::string region;                 // default region when the spec names none
+  std::string endpoint;               // "" = https://ecs.<region>.aliyuncs.com
+  std::string signature = "v3";       // "v3" (ACS3-HMAC-SHA256) | "v1" (RPC HMAC-SHA1)
+  std::string credentials_profile;    // aliyun CLI profile name, "" = its current
+  std::string state_dir = ".respec";  // journal and lock
+  int connect_timeout_ms = 5000;
+  int request_timeout_ms = 30000;
+  int http_concurrency = 16;          // concurrent API calls during apply
+  RetrySettings retry;
+  RateSettings rate;
+};
+
+}  // namespace respec

@@ -1,0 +1,96 @@
+// Model: the emulator's state machine for the slice of ECS that respec uses.
+// One model, two doors: it implements Cloud in-process (fast, deterministic
+// tests with a VirtualClock) and sits behind the HTTP server
+// (emulator/http/), which adds protocol, signatures, throttling and faults.
+//
+// Time: read only through the Clock given at construction; transitions
+// (Stopping->Stopped, order completion 5-10 s after ModifyPrepayInstanceSpec,
+// Starting->Running, scheduled RebootTime) are computed lazily from it, so a
+// test advances a VirtualClock and simply calls again.
+// Errors: every rule of the seeds returns the seed's code, HTTP status and
+// message (built from cloud/error_table.h), with a fresh RequestId.
+// Threads: all methods are safe to call concurrently (one internal mutex).
+// Ownership: the Model owns its World copy; it does not own the Clock.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cloud/cloud.h"
+#include "core/clock.h"
+#include "emulator/world.h"
+
+namespace respec::emulator {
+
+struct Timing {
+  Millis stop{3000};          // Stopping -> Stopped
+  Millis start{4000};         // Starting -> Running
+  Millis reboot{5000};        // Running -> Stopping -> Starting -> Running
+  Millis order_min{5000};     // ModifyPrepayInstanceSpec completes 5..10 s later
+  Millis order_max{10000};
+};
+
+struct Order {
+  std::string order_id;
+  std::string instance_id;
+  std::string region;
+  std::string client_token;
+  std::string instance_type;   // target
+  std::string from_type;
+  std::string operator_type;   // upgrade | downgrade
+  std::string time;            // RFC 3339 UTC
+  bool paid = true;            // AutoPay=false leaves an unpaid order
+};
+
+struct InstanceStatusEntry {
+  std::string instance_id;
+  std::string status;
+};
+
+class Model : public Cloud {
+ public:
+  Model(World world, Clock* clock, Timing timing = {}, uint64_t seed = 1);
+  ~Model() override;
+
+  // --- Cloud ---
+  Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& req) override;
+  Result<DescribeInstanceTypesPage> DescribeInstanceTypes(const DescribeInstanceTypesRequest& req) override;
+  Result<ResourcesModificationResult> DescribeResourcesModification(
+      const ResourcesModificationRequest& req) override;
+  Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& req) override;
+  Result<Ack> StopInstance(const std::string& region, const std::string& instance_id) override;
+  Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) override;
+  Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) override;
+  Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& req) override;
+
+  // --- Actions only the HTTP door serves ---
+  Result<std::vector<Region>> DescribeRegions();
+  Result<std::vector<Zone>> DescribeZones(const std::string& region);
+  Result<std::vector<InstanceStatusEntry>> DescribeInstanceStatus(const std::string& region,
+                                                                  int page_number, int page_size,
+                                                                  int* total_count);
+  // Pay-as-you-go counterpart: PrePaid instances get the documented error.
+  Result<Ack> ModifyInstanceSpec(const std::string& region, const std::string& instance_id,
+                                 const std::string& instance_type);
+
+  // --- Inspection (tests, /_emulator/*) ---
+  const AccessKey* FindAccessKey(const std::string& id) const;  // stable while the Model lives
+  std::vector<Order> Orders() const;
+  // Every instance as DescribeInstances shows it now, with its downgrade count.
+  std::vector<WorldInstance> Instances() const;
+  // The type the instance really runs on (changes only at an API restart).
+  std::string EffectiveType(const std::string& instance_id) const;
+  std::string NewRequestId();
+
+  // State persistence (--state-file): atomic write; false + message on failure.
+  bool SaveState(const std::string& path, std::string* error) const;
+  bool LoadState(const std::string& path, std::string* error);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace respec::emulator
