@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include "core/clock.h"
+#include "core/timefmt.h"
+
+using namespace respec;
+
+TEST_CASE("ParseUtcTime accepts the API's two UTC forms") {
+  auto a = ParseUtcTime("2018-01-01T12:05Z");
+  REQUIRE(a);
+  CHECK(FormatUtcMinutes(*a) == "2018-01-01T12:05Z");
+  auto b = ParseUtcTime("2026-02-28T23:59:59Z");
+  REQUIRE(b);
+  CHECK(FormatUtcSeconds(*b) == "2026-02-28T23:59:59Z");
+}
+
+TEST_CASE("ParseUtcTime rejects everything else") {
+  for (const char* bad : {"", "2018-01-01", "2018-01-01T12:05", "2018-01-01T12:05+08:00",
+                          "2018-01-01t12:05z", "2018-02-30T12:05Z", "2018-01-01T24:00Z",
+                          "2018-01-01T12:60Z", "2018-01-01T12:05:60Z", "2018-1-01T12:05Z",
+                          "2018-01-01T12:05:00.000Z"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseUtcTime(bad));
+  }
+}
+
+TEST_CASE("VirtualClock moves only when told") {
+  VirtualClock c;
+  auto t0 = c.Now();
+  CHECK(FormatUtcSeconds(t0) == "2026-01-01T00:00:00Z");
+  c.SleepFor(Millis(1500));
+  CHECK(c.Now() - t0 == Millis(1500));
+  c.Advance(Millis(500));
+  CHECK(FormatUtcSeconds(c.Now()) == "2026-01-01T00:00:02Z");
+}
