@@ -38,12 +38,26 @@ struct V3Request {
   Params headers;         // names in any case; values as sent
   std::string hashed_payload;  // x-acs-content-sha256 value: hex SHA-256 of the body
 };
-// `signed_headers`: lowercase names, sorted, e.g. host;x-acs-action;...
-std::string V3CanonicalRequest(const V3Request& req, const std::vector<std::string>& signed_headers);
+// How a query parameter with an empty value appears in the canonical query
+// string. The official SDKs disagree: the Go and Java SDKs write "key=", the
+// Python SDK writes "key". respec never sends empty values; a verifier that
+// must accept every SDK can try both.
+enum class EmptyQueryValue { kKeyEquals, kKeyOnly };
+
+// `signed_headers`: names (any case; lowercased, sorted and de-duplicated
+// here), e.g. host;x-acs-action;... Headers named several times in
+// req.headers are joined with ',' after sorting their trimmed values. The
+// path is used as given (percent-encoded, '/' kept): pass "/" for RPC APIs.
+std::string V3CanonicalRequest(const V3Request& req, const std::vector<std::string>& signed_headers,
+                               EmptyQueryValue empty_values = EmptyQueryValue::kKeyEquals);
 std::string V3StringToSign(std::string_view canonical_request);
 std::string V3Signature(std::string_view access_key_secret, std::string_view string_to_sign);
 std::string V3Authorization(std::string_view access_key_id,
                             const std::vector<std::string>& signed_headers,
                             std::string_view signature);
+
+// Compares two signatures in time independent of where they differ, so a
+// verifier does not leak how much of a forged signature was right.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace respec::sign
