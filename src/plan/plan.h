@@ -3,9 +3,11 @@
 // schemas/plan.schema.json), walked by apply/executor.h. Plain data.
 //
 // Steps form a DAG: each changed instance has a chain (stop -> modify ->
-// start/reboot), and group dependencies add edges from every last step of
-// group A to every first step of group B. plan/graph.h builds the
-// Boost.Graph view and checks it for cycles.
+// start/reboot). Plan::edges holds the chain edges only; group dependencies
+// travel as GroupConstraint::depends_on ("every step of group A finishes
+// before group B's first step"). plan/graph.h builds the Boost.Graph view
+// with one join vertex per group (last steps of A -> join(A) -> first steps
+// of B), so the edge count stays O(n), and checks it for cycles.
 #pragma once
 
 #include <map>
@@ -65,6 +67,11 @@ struct InstancePlan {
   int downgrades_used = -1;                // -1 unknown
   std::vector<std::string> notes;          // e.g. "uses one of the instance's three downgrade refunds"
   std::vector<std::string> alternatives;   // types the API offers when the target is sold out
+  // Added by the planner (additive): the instance whose DescribeInstance-
+  // ModificationPrice answer `price` is; the price is an estimate for every
+  // other instance sharing its (region, zone, types, direction, image).
+  std::string priced_on;
+  std::string target_pos;                  // "fleet.yaml:12:7" of the target that chose this instance
 };
 
 struct GroupConstraint {
@@ -87,6 +94,8 @@ struct Plan {
   std::vector<Step> steps;
   std::vector<std::pair<int, int>> edges;  // (before, after) step ids
   std::vector<std::string> warnings;
+  // Added by the planner (additive): the API rate the schedule estimate uses.
+  double api_qps = 20;
 };
 
 }  // namespace respec
