@@ -42,6 +42,10 @@ struct Order {
   std::string operator_type;   // upgrade | downgrade
   std::string time;            // RFC 3339 UTC
   bool paid = true;            // AutoPay=false leaves an unpaid order
+  // Processing (type changes at completion) | Done | Unpaid (AutoPay=false on
+  // an upgrade: never takes effect, since nothing here pays it).
+  std::string status = "Processing";
+  std::string complete_time;   // RFC 3339 UTC: when it completes(d); empty when Unpaid
 };
 
 struct InstanceStatusEntry {
