@@ -1,0 +1,244 @@
+#include "plan/diff.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/timefmt.h"
+#include "plan/steps.h"
+
+namespace respec {
+namespace {
+
+int Compare(double a, double b) {
+  if (std::fabs(a - b) < 1e-6) return 0;
+  return a < b ? -1 : 1;
+}
+
+bool HasLock(const Instance& in, const std::string& reason) {
+  return std::find(in.lock_reasons.begin(), in.lock_reasons.end(), reason) != in.lock_reasons.end();
+}
+
+Blocker Block(std::string code, std::string reason, std::string remedy) {
+  return Blocker{std::move(code), std::move(reason), std::move(remedy)};
+}
+
+std::string SizeText(const InstanceType& t) {
+  return fmt::format("{} vCPU, {:g} GiB", t.cpu, t.memory_gib);
+}
+
+}  // namespace
+
+Direction DeriveDirection(const InstanceType& from, const InstanceType& to) {
+  int c = Compare(to.cpu, from.cpu);
+  int m = Compare(to.memory_gib, from.memory_gib);
+  if (c == 0 && m == 0) return Direction::kNone;
+  if (c >= 0 && m >= 0) return Direction::kUpgrade;
+  if (c <= 0 && m <= 0) return Direction::kDowngrade;
+  return Direction::kNone;
+}
+
+std::vector<Blocker> InstanceBlockers(const Instance& live, const InstanceType* current,
+                                      TimePoint now) {
+  std::vector<Blocker> out;
+  if (live.charge_type == "PostPaid") {
+    out.push_back(Block("InvalidInstanceChargeType.ValueNotSupported",
+                        "pay-as-you-go (PostPaid) instance: ModifyPrepayInstanceSpec changes "
+                        "subscription instances only",
+                        "use ModifyInstanceSpec for pay-as-you-go instances, or remove it from "
+                        "the fleet spec"));
+  }
+  auto expires = ParseUtcTime(live.expired_time);
+  bool expired = (expires && *expires <= now) || HasLock(live, "financial");
+  if (expired) {
+    out.push_back(Block("InvalidInstance.PreInstanceExpired",
+                        live.expired_time.empty()
+                            ? std::string("instance is locked for an overdue payment (financial)")
+                            : fmt::format("instance expired at {} (or is locked for payment)",
+                                          live.expired_time),
+                        "renew first, then plan again"));
+  }
+  for (const auto& lock : live.lock_reasons)
+    if (lock != "financial")
+      out.push_back(Block("OperationDenied", fmt::format("instance is locked ({})", lock),
+                          "resolve the lock with Alibaba Cloud, then plan again"));
+  if (current && !current->local_storage_category.empty()) {
+    out.push_back(Block("OperationDenied.LocalDiskUnsupported",
+                        fmt::format("type {} has local disks ({}): its type cannot be changed",
+                                    current->id, current->local_storage_category),
+                        "move the workload to an instance without local disks"));
+  }
+  if (live.network_type == "classic" && !live.eip_address.empty()) {
+    // respec's (and the emulator's) reading of the seed's "special instance
+    // with eip": a classic-network instance with an EIP associated.
+    out.push_back(Block("InvalidInstance.EipNotSupport",
+                        fmt::format("classic-network instance with EIP {} associated",
+                                    live.eip_address),
+                        "unassociate the EIP first, then plan again"));
+  }
+  return out;
+}
+
+Decision DecideInstance(const std::string& instance_id, const Instance* live,
+                        const Target& target, const std::string& group_name,
+                        const Catalog* catalog, TimePoint now) {
+  Decision d;
+  InstancePlan& p = d.plan;
+  p.instance_id = instance_id;
+  p.group = group_name;
+  p.target_type = target.instance_type;
+  p.options = target.options;
+  if (!live) {
+    p.verdict = Verdict::kBlocked;
+    p.blockers.push_back(Block("InvalidInstanceId.NotFound",
+                               "not found: unknown or released (DescribeInstances does not list it "
+                               "in the group's regions)",
+                               "check the instance ID and the group's regions, or remove it from "
+                               "the fleet spec"));
+    return d;
+  }
+  p.name = live->name;
+  p.region = live->region;
+  p.zone = live->zone;
+  p.observed_type = live->type;
+  p.observed_status = live->status;
+  p.final_status = live->status == kStopped || live->status == kStopping ? kStopped : kRunning;
+
+  if (live->type == target.instance_type) {
+    p.verdict = Verdict::kUnchanged;
+    p.final_status = live->status;
+    return d;
+  }
+
+  const InstanceType* cur = nullptr;
+  const InstanceType* want = nullptr;
+  InstanceType cur_fallback;
+  if (catalog) {
+    auto c = catalog->find(live->type);
+    if (c != catalog->end()) cur = &c->second;
+    auto w = catalog->find(target.instance_type);
+    if (w != catalog->end()) want = &w->second;
+  }
+  if (!cur && live->cpu > 0) {
+    cur_fallback.id = live->type;
+    cur_fallback.cpu = live->cpu;
+    cur_fallback.memory_gib = live->memory_mib / 1024.0;
+    cur = &cur_fallback;
+  }
+
+  p.blockers = InstanceBlockers(*live, cur == &cur_fallback ? nullptr : cur, now);
+  if (!want) {
+    p.blockers.push_back(Block("InvalidInstanceType.ValueNotSupported",
+                               fmt::format("target type {} is not in the {} catalog",
+                                           target.instance_type, live->region),
+                               "fix instanceType in the fleet spec (see respec instances / "
+                               "DescribeInstanceTypes)"));
+  }
+
+  const std::string& op = target.options.operation;
+  if (want && cur) {
+    Direction derived = DeriveDirection(*cur, *want);
+    Direction asked = op == "upgrade"     ? Direction::kUpgrade
+                      : op == "downgrade" ? Direction::kDowngrade
+                                          : Direction::kNone;
+    if (derived == Direction::kNone && asked == Direction::kNone) {
+      p.blockers.push_back(Block(
+          "Spec.OperationRequired",
+          fmt::format("mixed change: set operation ({} ({}) -> {} ({}))", cur->id, SizeText(*cur),
+                      want->id, SizeText(*want)),
+          "set operation: upgrade or downgrade on the target"));
+    } else if (derived != Direction::kNone && asked != Direction::kNone && derived != asked) {
+      p.blockers.push_back(Block(
+          "Spec.OperationContradicts",
+          fmt::format("operation {} contradicts the catalog: {} ({}) -> {} ({}) is a {}", op,
+                      cur->id, SizeText(*cur), want->id, SizeText(*want), DirectionName(derived)),
+          "remove operation or fix instanceType"));
+    }
+    p.direction = derived != Direction::kNone ? derived : asked;
+  } else if (want && !cur) {
+    if (op.empty()) {
+      p.blockers.push_back(Block("InvalidInstanceType.ValueNotSupported",
+                                 fmt::format("current type {} is not in the {} catalog: the "
+                                             "direction cannot be derived",
+                                             live->type, live->region),
+                                 "set operation: upgrade or downgrade on the target"));
+    } else {
+      p.direction = op == "downgrade" ? Direction::kDowngrade : Direction::kUpgrade;
+    }
+  }
+
+  const std::string& s = live->status;
+  bool known_status = s == kRunning || s == kStopped || s == kStopping || s == kStarting ||
+                      s == kPending;
+  if (!known_status) {
+    p.blockers.push_back(Block("IncorrectInstanceStatus",
+                               fmt::format("instance status is {}", s.empty() ? "unknown" : s),
+                               "wait until it is Running or Stopped, then plan again"));
+  }
+
+  if (!p.blockers.empty()) {
+    p.verdict = Verdict::kBlocked;
+    return d;
+  }
+  p.verdict = Verdict::kChange;
+
+  // Settle transitional states first (the seeds: RebootWhenFinished on a
+  // Stopping instance does nothing, and a downgrade needs Stopped).
+  std::string settled = s;
+  if (s == kStopping || s == kStarting || s == kPending) {
+    settled = s == kStopping ? kStopped : kRunning;
+    d.chain.push_back(StepKind::kWaitStable);
+    p.notes.push_back(fmt::format("instance is {}: waits until it is {} first", s, settled));
+  }
+
+  PowerState power = target.options.power_state;
+  bool upgrade = p.direction == Direction::kUpgrade;
+  if (settled == kRunning) {
+    if (power == PowerState::kStopped) {
+      d.chain.insert(d.chain.end(), {StepKind::kStop, StepKind::kModify});
+      p.final_status = kStopped;
+      p.notes.push_back("ends Stopped (powerState: stopped); the new type takes effect at the "
+                        "next start");
+    } else if (!upgrade) {
+      d.chain.insert(d.chain.end(), {StepKind::kStop, StepKind::kModify, StepKind::kStart});
+      p.final_status = kRunning;
+    } else {
+      d.chain.push_back(StepKind::kModify);
+      p.final_status = kRunning;
+      switch (target.options.reboot) {
+        case RebootPolicy::kWhenFinished:
+          d.chain.push_back(StepKind::kReboot);
+          p.notes.push_back("restart when finished (RebootInstance): respec restarts the "
+                            "instance itself once the new type shows, counts it unavailable and "
+                            "checks it comes back Running");
+          break;
+        case RebootPolicy::kAt:
+          p.notes.push_back(fmt::format("the new type takes effect at {} (RebootTime: the API "
+                                        "restarts the instance then)",
+                                        target.options.reboot_at));
+          break;
+        case RebootPolicy::kManual:
+          p.notes.push_back("the new type takes effect only at the next restart through the API "
+                            "(RebootInstance or console); an OS reboot does not count");
+          break;
+      }
+    }
+  } else {  // Stopped
+    d.chain.push_back(StepKind::kModify);
+    if (power == PowerState::kRunning) {
+      d.chain.push_back(StepKind::kStart);
+      p.final_status = kRunning;
+      p.notes.push_back("started afterwards (powerState: running); the new type takes effect "
+                        "at that start");
+    } else {
+      p.final_status = kStopped;
+      p.notes.push_back("stays Stopped; the new type takes effect at the next start");
+    }
+  }
+  if (p.direction == Direction::kDowngrade)
+    p.notes.push_back("uses one of the instance's three downgrade refunds");
+  return d;
+}
+
+}  // namespace respec

@@ -1,0 +1,174 @@
+#include "plan/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <openssl/sha.h>
+
+#include "core/timefmt.h"
+#include "core/version.h"
+#include "plan/diff.h"
+#include "plan/graph.h"
+#include "plan/live_state.h"
+#include "plan/steps.h"
+#include "plan/validate.h"
+
+namespace respec {
+namespace {
+
+std::string Sha256Hex(const std::string& s) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
+  std::string out;
+  out.reserve(64);
+  for (unsigned char c : d) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vector<InstancePlan>& ins) {
+  std::unordered_map<std::string, int> changed;
+  for (const auto& p : ins)
+    if (p.verdict == Verdict::kChange) ++changed[p.group];
+  std::unordered_map<std::string, bool> depended_on;
+  for (const auto& g : spec.groups)
+    for (const auto& d : g.depends_on) depended_on[d] = true;
+  std::vector<GroupConstraint> out;
+  for (const auto& g : spec.groups) {
+    GroupConstraint c;
+    c.name = g.name;
+    c.depends_on = g.depends_on;
+    int n = changed[g.name];
+    if (g.max_unavailable.percent)
+      c.max_unavailable = std::max(1, int(std::floor(n * g.max_unavailable.value / 100.0)));
+    else
+      c.max_unavailable = std::max(1, g.max_unavailable.value);
+    if (g.max_failures >= 0)
+      c.max_failures = g.max_failures;
+    else
+      c.max_failures = depended_on[g.name] ? 0 : c.max_unavailable;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace
+
+PlanCounts CountPlan(const Plan& plan) {
+  PlanCounts c;
+  for (const auto& p : plan.instances) {
+    if (p.verdict == Verdict::kBlocked)
+      ++c.blocked;
+    else if (p.verdict == Verdict::kUnchanged)
+      ++c.unchanged;
+    else if (p.direction == Direction::kDowngrade)
+      ++c.downgrades;
+    else
+      ++c.upgrades;
+  }
+  return c;
+}
+
+PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
+                     const PlannerOptions& options) {
+  PlanOutcome out;
+  Plan plan;
+  plan.respec_version = kVersion;
+  TimePoint now = clock.Now();
+  plan.created_at = FormatUtcSeconds(now);
+  plan.spec_path = spec.path;
+  plan.spec_sha256 = spec.sha256;
+  plan.max_parallel = std::max(1, spec.max_parallel);
+  plan.api_qps = options.api_qps;
+
+  // Refuse a dependsOn cycle before spending any API call on it.
+  plan.groups = Constraints(spec, {});
+  if (auto g = CheckPlanGraph(plan, &spec); !g.ok) {
+    out.errors.push_back(g.error);
+    return out;
+  }
+
+  auto read = ReadLiveState(spec, cloud, options.read_concurrency);
+  if (!read.ok) {
+    out.errors = std::move(read.errors);
+    return out;
+  }
+  const LiveState& live = read.state;
+
+  std::unordered_map<std::string, int> group_index;
+  for (size_t i = 0; i < spec.groups.size(); ++i) group_index[spec.groups[i].name] = int(i);
+
+  auto assignments = ResolveTargets(spec, live);
+  std::sort(assignments.begin(), assignments.end(), [](const Assignment& a, const Assignment& b) {
+    return std::tie(a.target.group, a.instance_id) < std::tie(b.target.group, b.instance_id);
+  });
+  std::vector<std::vector<StepKind>> chains;
+  plan.instances.reserve(assignments.size());
+  chains.reserve(assignments.size());
+  for (const auto& a : assignments) {
+    const Group& g = spec.groups[size_t(a.target.group)];
+    const Target& t = g.targets[size_t(a.target.target)];
+    const Catalog* cat = nullptr;
+    if (a.instance) {
+      auto it = live.catalogs.find(a.instance->region);
+      if (it != live.catalogs.end()) cat = &it->second;
+    }
+    Decision d = DecideInstance(a.instance_id, a.instance, t, g.name, cat, now);
+    d.plan.target_pos = FormatPos(spec, t.pos);
+    if (a.conflict) {
+      d.plan.verdict = Verdict::kBlocked;
+      d.plan.blockers.insert(d.plan.blockers.begin(), *a.conflict);
+      d.plan.notes.clear();
+      d.chain.clear();
+    }
+    plan.instances.push_back(std::move(d.plan));
+    chains.push_back(std::move(d.chain));
+  }
+
+  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price);
+  if (!v.fatal.empty()) {
+    out.errors = std::move(v.fatal);
+    return out;
+  }
+  plan.warnings = std::move(v.warnings);
+
+  // plan_id: the spec, the time and everything observed; it seeds the
+  // ClientTokens, so resuming this plan file reuses them and a later plan
+  // of the same spec gets new ones.
+  std::string seed = plan.spec_sha256 + "|" + plan.created_at + "|";
+  seed.reserve(seed.size() + plan.instances.size() * 48);
+  for (const auto& p : plan.instances)
+    seed += p.instance_id + "," + p.observed_type + "," + p.observed_status + "," + p.target_type +
+            "," + VerdictName(p.verdict) + ";";
+  plan.plan_id = Sha256Hex(seed);
+
+  for (size_t i = 0; i < plan.instances.size(); ++i) {
+    InstancePlan& p = plan.instances[i];
+    if (p.verdict != Verdict::kChange) continue;
+    int prev = -1;
+    for (StepKind k : chains[i]) {
+      Step s;
+      s.id = int(plan.steps.size());
+      s.instance_id = p.instance_id;
+      s.kind = k;
+      s.group = p.group;
+      if (k == StepKind::kModify) s.client_token = MakeClientToken(plan.plan_id, p.instance_id, "modify");
+      if (prev >= 0) plan.edges.emplace_back(prev, s.id);
+      prev = s.id;
+      p.steps.push_back(s.id);
+      plan.steps.push_back(std::move(s));
+    }
+  }
+  plan.groups = Constraints(spec, plan.instances);
+
+  auto g = CheckPlanGraph(plan, &spec);
+  if (!g.ok) {
+    out.errors.push_back(g.error);
+    return out;
+  }
+  out.plan = std::move(plan);
+  return out;
+}
+
+}  // namespace respec
