@@ -1,0 +1,190 @@
+#include "emulator/world_yaml.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <regex>
+#include <set>
+
+namespace respec::emulator {
+namespace {
+
+using nlohmann::json;
+
+// Bounds what aliases can expand to (a "billion laughs" file).
+constexpr size_t kMaxValues = 2'000'000;
+
+std::string Escape(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+SourceMark ToMark(const YAML::Mark& m) { return {m.line + 1, m.column + 1}; }
+
+json ResolvePlain(const std::string& s) {
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (std::regex_match(s, kInt)) {
+    try {
+      return std::stoll(s);
+    } catch (...) {
+      return s;  // too large for an integer: keep the text
+    }
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (...) {
+      return s;
+    }
+  }
+  return s;
+}
+
+struct Converter {
+  const std::string& file;
+  MarkedJson* out;
+  std::vector<std::string>* errors;
+  size_t values = 0;
+
+  void Error(const YAML::Mark& m, const std::string& msg) {
+    errors->push_back(fmt::format("{}:{}:{}: {}", file, m.line + 1, m.column + 1, msg));
+  }
+
+  bool Convert(const YAML::Node& n, const std::string& ptr, json* j) {
+    if (++values > kMaxValues) {
+      Error(n.Mark(), "the document is too large (alias expansion?)");
+      return false;
+    }
+    out->marks[ptr] = ToMark(n.Mark());
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        *j = nullptr;
+        return true;
+      case YAML::NodeType::Scalar:
+        *j = n.Tag() == "!" ? json(n.Scalar()) : ResolvePlain(n.Scalar());
+        return true;
+      case YAML::NodeType::Sequence: {
+        *j = json::array();
+        size_t i = 0;
+        for (const auto& item : n) {
+          json v;
+          if (!Convert(item, ptr + "/" + std::to_string(i++), &v)) return false;
+          j->push_back(std::move(v));
+        }
+        return true;
+      }
+      case YAML::NodeType::Map: {
+        *j = json::object();
+        for (const auto& kv : n) {
+          if (!kv.first.IsScalar()) {
+            Error(kv.first.Mark(), "a mapping key must be a plain text");
+            return false;
+          }
+          const std::string key = kv.first.Scalar();
+          std::string child = ptr + "/" + Escape(key);
+          if (j->contains(key)) {
+            Error(kv.first.Mark(), fmt::format("duplicate key \"{}\"", key));
+            continue;
+          }
+          out->marks[child + "#key"] = ToMark(kv.first.Mark());
+          json v;
+          if (!Convert(kv.second, child, &v)) return false;
+          (*j)[key] = std::move(v);
+        }
+        return true;
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+SourceMark MarkedJson::MarkOf(std::string pointer) const {
+  for (;;) {
+    auto it = marks.find(pointer);
+    if (it != marks.end()) return it->second;
+    if (pointer.empty()) return {1, 1};
+    pointer.resize(pointer.rfind('/'));
+  }
+}
+
+bool ParseMarkedYaml(std::string_view text, const std::string& file, MarkedJson* out,
+                     std::vector<std::string>* errors) {
+  size_t before = errors->size();
+  try {
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.empty() || docs[0].IsNull()) {
+      errors->push_back(fmt::format("{}:1:1: the world file is empty", file));
+      return false;
+    }
+    if (docs.size() > 1) {
+      errors->push_back(fmt::format("{}:1:1: the world file must hold one YAML document, not {}",
+                                    file, docs.size()));
+      return false;
+    }
+    Converter c{file, out, errors};
+    if (!c.Convert(docs[0], "", &out->root)) return false;
+  } catch (const YAML::Exception& e) {
+    errors->push_back(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return false;
+  } catch (const std::exception& e) {
+    errors->push_back(fmt::format("{}:1:1: {}", file, e.what()));
+    return false;
+  }
+  return errors->size() == before;
+}
+
+std::string FormatAt(const MarkedJson& doc, const std::string& file, const std::string& pointer,
+                     const std::string& message, bool at_key) {
+  SourceMark m = doc.MarkOf(pointer);
+  if (at_key) {
+    auto it = doc.marks.find(pointer + "#key");
+    if (it != doc.marks.end()) m = it->second;
+  }
+  std::string path = PointerToPath(doc.root, pointer);
+  if (path.empty()) return fmt::format("{}:{}:{}: {}", file, m.line, m.column, message);
+  return fmt::format("{}:{}:{}: {}: {}", file, m.line, m.column, path, message);
+}
+
+std::string PointerToPath(const json& root, const std::string& pointer) {
+  std::string path;
+  const json* cur = &root;
+  size_t pos = 1;
+  while (pos <= pointer.size() && !pointer.empty()) {
+    size_t next = pointer.find('/', pos);
+    std::string tok = pointer.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    std::string key;
+    for (size_t i = 0; i < tok.size(); ++i) {
+      if (tok[i] == '~' && i + 1 < tok.size()) {
+        key += tok[i + 1] == '1' ? '/' : '~';
+        ++i;
+      } else {
+        key += tok[i];
+      }
+    }
+    if (cur && cur->is_array()) {
+      path += "[" + key + "]";
+      size_t idx = std::strtoul(key.c_str(), nullptr, 10);
+      cur = idx < cur->size() ? &(*cur)[idx] : nullptr;
+    } else {
+      path += (path.empty() ? "" : ".") + key;
+      cur = (cur && cur->is_object() && cur->contains(key)) ? &(*cur)[key] : nullptr;
+    }
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return path;
+}
+
+}  // namespace respec::emulator
