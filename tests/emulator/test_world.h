@@ -35,6 +35,12 @@ inline WorldInstance MakeInstance(const std::string& id, const std::string& zone
   return wi;
 }
 
+inline DescribeInstancesRequest ListRequest(const std::string& region) {
+  DescribeInstancesRequest r;
+  r.region = region;
+  return r;
+}
+
 inline Instance Describe(Model& m, const std::string& id) {
   DescribeInstancesRequest r;
   r.region = id.rfind("i-uf6", 0) == 0 ? "cn-shanghai" : "cn-hangzhou";
