@@ -1,0 +1,146 @@
+#include "spec/loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include "spec/schema_check.h"
+#include "spec/semantic.h"
+#include "spec/text_checks.h"
+#include "spec/yaml_json.h"
+
+namespace respec {
+namespace {
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+void FileProblem(const std::string& path, std::string message, std::vector<Diagnostic>* diags) {
+  Diagnostic d;
+  d.file = path;
+  d.message = std::move(message);
+  diags->push_back(std::move(d));
+}
+
+std::string TooLarge(uint64_t size) {
+  return fmt::format("file is too large: {} bytes; a fleet spec may be at most {} bytes (8 MiB)", size,
+                     kMaxSpecBytes);
+}
+
+// Reads at most kMaxSpecBytes; refuses by size first so a huge file costs
+// nothing. O_NONBLOCK keeps a FIFO from blocking the open.
+bool ReadBounded(const std::string& path, std::string* text, std::vector<Diagnostic>* diags) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    FileProblem(path, fmt::format("cannot open: {}", std::strerror(errno)), diags);
+    return false;
+  }
+  struct stat st;
+  bool ok = false;
+  if (::fstat(fd, &st) != 0) {
+    FileProblem(path, fmt::format("cannot read: {}", std::strerror(errno)), diags);
+  } else if (S_ISDIR(st.st_mode)) {
+    FileProblem(path, "is a directory, not a fleet spec file", diags);
+  } else if (!S_ISREG(st.st_mode)) {
+    FileProblem(path, "is not a regular file", diags);
+  } else if (static_cast<uint64_t>(st.st_size) > kMaxSpecBytes) {
+    FileProblem(path, TooLarge(st.st_size), diags);
+  } else {
+    text->resize(static_cast<size_t>(st.st_size) + 1);
+    size_t got = 0;
+    ok = true;
+    while (got < text->size()) {
+      ssize_t n = ::read(fd, text->data() + got, text->size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        FileProblem(path, fmt::format("cannot read: {}", std::strerror(errno)), diags);
+        ok = false;
+        break;
+      }
+      if (n == 0) break;
+      got += static_cast<size_t>(n);
+      if (got == text->size() && text->size() <= kMaxSpecBytes) text->resize(std::min(text->size() * 2, kMaxSpecBytes + 1));
+    }
+    if (ok && got > kMaxSpecBytes) {
+      FileProblem(path, TooLarge(got), diags);  // it grew while we read it
+      ok = false;
+    }
+    text->resize(got);
+  }
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+size_t CountTargets(const FleetSpec& spec) {
+  size_t n = 0;
+  for (const Group& g : spec.groups) n += g.targets.size();
+  return n;
+}
+
+bool LoadFleetSpec(const std::string& path, const Clock& clock, FleetSpec* out,
+                   std::vector<Diagnostic>* diags) {
+  std::string text;
+  if (!ReadBounded(path, &text, diags)) return false;
+  return LoadFleetSpecFromString(text, path, clock, out, diags);
+}
+
+bool LoadFleetSpecFromString(std::string_view text, std::string name, const Clock& clock,
+                             FleetSpec* out, std::vector<Diagnostic>* diags) {
+  std::vector<Diagnostic> found;
+  auto finish = [&](bool ok) {
+    for (Diagnostic& d : found) {
+      d.file = name;
+      diags->push_back(std::move(d));
+    }
+    return ok;
+  };
+  *out = FleetSpec{};
+  out->path = name;
+  if (text.size() > kMaxSpecBytes) {
+    found.push_back({"", 0, 0, "", TooLarge(text.size()), false});
+    return finish(false);
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    found.push_back({"", 1, 1, "", "the file is empty: a fleet spec needs at least \"version: 1\" and \"groups\"", false});
+    return finish(false);
+  }
+  if (auto d = CheckUtf8(text)) {
+    found.push_back(*d);
+    return finish(false);
+  }
+  if (auto d = CheckNesting(text)) {
+    found.push_back(*d);
+    return finish(false);
+  }
+  out->sha256 = Sha256Hex(text);
+  YamlJson doc;
+  if (!ParseYamlToJson(text, &doc, &found)) return finish(false);
+  std::set<std::string> reported;
+  for (const Diagnostic& d : found) reported.insert(d.path);
+  CheckAgainstSchema(doc, &found, &reported);
+  BuildFleetSpec(doc, clock, reported, out, &found);
+  // In file order, so a reader can work down the file.
+  std::stable_sort(found.begin(), found.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  bool ok = !HasErrors(found);
+  return finish(ok);
+}
+
+}  // namespace respec
