@@ -96,8 +96,8 @@ const Image* ModelState::FindImage(const std::string& id) const {
 }
 
 CloudError ModelState::Error(std::string_view code, std::string_view action,
-                              std::string_view instance_id, std::string message) {
-  CloudError e = MakeCloudError(std::string(code), std::move(message));
+                              std::string_view instance_id, std::string message, int http_status) {
+  CloudError e = MakeCloudError(std::string(code), std::move(message), http_status);
   if (e.message.empty())
     if (const ErrorInfo* info = FindError(code)) e.message = std::string(info->description);
   e.request_id = NewRequestIdLocked();

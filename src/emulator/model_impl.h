@@ -78,7 +78,7 @@ struct ModelState {
   // An error from the table with request id, action and instance filled in.
   // `message` overrides the table's (required where the table says "%s").
   CloudError Error(std::string_view code, std::string_view action, std::string_view instance_id,
-                   std::string message = {});
+                   std::string message = {}, int http_status = 0);
   // Like Error, but takes the table row whose message contains `hint`
   // (for codes the seeds list twice with different messages).
   CloudError ErrorRow(std::string_view code, std::string_view hint, std::string_view action,

@@ -208,8 +208,8 @@ Result<Ack> Model::ModifyInstanceSpec(const std::string& region, const std::stri
   std::lock_guard<std::mutex> l(impl_->mu);
   ModelState& m = *impl_;
   constexpr std::string_view action = "ModifyInstanceSpec";
-  auto fail = [&](std::string_view code, std::string msg = {}) {
-    return m.Error(code, action, instance_id, std::move(msg));
+  auto fail = [&](std::string_view code, std::string msg = {}, int status = 0) {
+    return m.Error(code, action, instance_id, std::move(msg), status);
   };
   if (instance_id.empty()) return fail("MissingParameter", Missing("InstanceId"));
   if (!region.empty() && !m.FindRegion(region)) return fail("InvalidRegionId.NotFound");
@@ -218,19 +218,26 @@ Result<Ack> Model::ModifyInstanceSpec(const std::string& region, const std::stri
     return fail("InvalidInstanceId.NotFound");
   m.Advance(*li, m.Now());
   Instance& in = li->w.instance;
+  // Codes of the ModifyInstanceSpec reference that error_table.h lacks carry
+  // their documented HTTP status explicitly.
   if (in.charge_type == "PrePaid")
-    return fail("InvalidInstanceChargeType.ValueNotSupported",
-                fmt::format("The instance {} is a subscription (PrePaid) instance; "
-                            "ModifyInstanceSpec only changes pay-as-you-go instances. Use "
-                            "ModifyPrepayInstanceSpec.",
-                            in.id));
+    return fail("ChargeTypeViolation",
+                fmt::format("The operation is not permitted due to charge type of the instance. "
+                            "({} is a subscription instance: use ModifyPrepayInstanceSpec.)",
+                            in.id),
+                403);
   if (instance_type.empty()) return Ack{m.NewRequestIdLocked()};  // nothing to change
+  const CatalogType* cur = m.FindType(in.type);
+  if (cur && !cur->type.local_storage_category.empty())
+    return fail("CategoryViolation",
+                "The specified instance does not support this operation because of its disk category.", 403);
   const CatalogType* target = m.FindType(instance_type);
   if (!target) return m.ErrorRow("InvalidInstanceType.ValueNotSupported", "does not exist", action, instance_id);
   if (target->retired)
     return fail("InstanceType.Offline",
-                fmt::format("The instance type {} is retired (offline).", target->type.id));
-  if (in.status != kStopped) return fail("IncorrectInstanceStatus");
+                fmt::format("The specified InstanceType has been offline ({}).", target->type.id));
+  if (in.status != kStopped)
+    return fail("InvalidInstanceStatus.NotStopped", "The specified Instance status is not stopped.", 400);
   std::string stock = m.StockStatus(in.zone, target->type.id);
   if (stock == "WithoutStock" || stock == "ClosedWithoutStock")
     return m.ErrorRow("OperationDenied.NoStock", "specified zone", action, instance_id);
