@@ -1,0 +1,126 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "test_world.h"
+
+using namespace respec;
+using namespace respec::emulator;
+using namespace respec::emulator::testing;
+
+namespace {
+
+std::string TempPath(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / "respec-state-test";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+
+World StateWorld() {
+  World w = DefaultWorld();
+  w.instances.push_back(MakeInstance("i-bp1run", "cn-hangzhou-h", "ecs.g7.large", kRunning, {{"role", "web"}}));
+  w.instances.push_back(MakeInstance("i-bp1stop", "cn-hangzhou-i", "ecs.g7.xlarge", kStopped));
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("State: save and load round-trips instances, orders, tokens and transitions in flight") {
+  VirtualClock clock;
+  Model a(StateWorld(), &clock);
+  auto up = Modify("i-bp1run", "ecs.g7.xlarge");
+  up.client_token = "tok-up";
+  up.reboot_when_finished = true;
+  auto first = a.ModifyPrepayInstanceSpec(up);
+  REQUIRE(first.ok());
+  REQUIRE(a.ModifyPrepayInstanceSpec(Modify("i-bp1stop", "ecs.g7.large", "downgrade")).ok());
+  std::string path = TempPath("state.json");
+  std::string err;
+  REQUIRE(a.SaveState(path, &err));
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp." + std::to_string(::getpid())));
+
+  // A fresh model from the bare world, then the saved state.
+  Model b(StateWorld(), &clock);
+  REQUIRE(b.LoadState(path, &err));
+  REQUIRE(b.Orders().size() == 2);
+  CHECK(b.Orders()[0].order_id == first->order_id);
+  CHECK(b.Orders()[0].client_token == "tok-up");
+  auto inst = b.Instances();
+  REQUIRE(inst.size() == 2);
+  CHECK(inst[1].downgrades_used == 1);
+  CHECK(inst[0].instance.tags == std::vector<Tag>{{"role", "web"}});
+  // The order still in flight completes and RebootWhenFinished fires after the load.
+  CHECK(b.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.2xlarge")).error().code == "LastOrderProcessing");
+  clock.Advance(Millis(10000));
+  CHECK(Describe(b, "i-bp1run").type == "ecs.g7.xlarge");
+  clock.Advance(Millis(5000));
+  CHECK(b.EffectiveType("i-bp1run") == "ecs.g7.xlarge");
+  // The token is remembered: a retry gets the same OrderId, a changed one is refused.
+  CHECK(b.ModifyPrepayInstanceSpec(up)->order_id == first->order_id);
+  up.instance_type = "ecs.g7.4xlarge";
+  CHECK(b.ModifyPrepayInstanceSpec(up).error().code == "IdempotenceParamNotMatch");
+  // Both models continue identically (same random streams): the next order ids agree.
+  clock.Advance(Millis(10000));
+  auto na = a.ModifyPrepayInstanceSpec(Modify("i-bp1stop", "ecs.c7.large", "downgrade"));
+  Model c(StateWorld(), &clock);
+  REQUIRE(c.LoadState(path, &err));
+  auto nc = c.ModifyPrepayInstanceSpec(Modify("i-bp1stop", "ecs.c7.large", "downgrade"));
+  REQUIRE(na.ok());
+  REQUIRE(nc.ok());
+  CHECK(na->order_id == nc->order_id);
+}
+
+TEST_CASE("State: bad files are reported, not thrown, and leave the model unchanged") {
+  VirtualClock clock;
+  Model m(StateWorld(), &clock);
+  std::string err;
+  CHECK_FALSE(m.LoadState(TempPath("does-not-exist.json"), &err));
+  CHECK(err.find("does-not-exist.json") != std::string::npos);
+  for (const char* text : {"{not json", "[]", "{\"version\": 2}", "{\"version\": 1, \"instances\": 3}",
+                           "{\"version\": 1, \"instances\": [{\"id\": 5}], \"orders\": [], \"tokens\": {}}"}) {
+    INFO(text);
+    std::string path = TempPath("bad.json");
+    std::ofstream(path) << text;
+    err.clear();
+    CHECK_FALSE(m.LoadState(path, &err));
+    CHECK(err.find("bad.json") != std::string::npos);
+  }
+  CHECK(m.Instances().size() == 2);
+  CHECK_FALSE(m.SaveState("/nonexistent-dir/state.json", &err));
+  CHECK(err.find("/nonexistent-dir/state.json") != std::string::npos);
+}
+
+TEST_CASE("The model is safe to call from several threads") {
+  VirtualClock clock;
+  World w = GenerateWorld(400, 2);
+  Model m(w, &clock);
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 400; i += 8) {
+        const auto& in = w.instances[size_t(i)].instance;
+        auto r = Modify(in.id, in.type_family + ".8xlarge");
+        r.client_token = "tok-" + in.id;
+        // Two attempts with the same token: one order per instance.
+        if (m.ModifyPrepayInstanceSpec(r).ok()) ++accepted;
+        (void)m.ModifyPrepayInstanceSpec(r);
+        (void)m.DescribeInstances(ListRequest("cn-hangzhou"));
+        clock.Advance(Millis(1));
+      }
+    });
+  for (auto& th : threads) th.join();
+  CHECK(accepted == 400);
+  CHECK(m.Orders().size() == 400);
+}
+
+TEST_CASE("FindAccessKey finds the world's keys") {
+  VirtualClock clock;
+  Model m(DefaultWorld(), &clock);
+  const AccessKey* k = m.FindAccessKey("LTAI5tRespecDemoKey0001");
+  REQUIRE(k);
+  CHECK(k->secret == "respec-demo-secret-not-real");
+  CHECK(m.FindAccessKey("LTAI-nope") == nullptr);
+}
