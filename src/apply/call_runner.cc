@@ -1,0 +1,84 @@
+#include "apply/call_runner.h"
+
+#include <algorithm>
+
+namespace respec {
+
+void InlineRunner::Submit(uint64_t token, Work work) {
+  work();
+  done_.push_back(token);
+}
+
+std::optional<uint64_t> InlineRunner::WaitForCompletion(TimePoint deadline) {
+  if (!done_.empty()) {
+    uint64_t t = done_.front();
+    done_.pop_front();
+    return t;
+  }
+  auto now = clock_->Now();
+  if (deadline > now) clock_->SleepFor(std::chrono::ceil<Millis>(deadline - now));
+  return std::nullopt;
+}
+
+ThreadPoolRunner::ThreadPoolRunner(int threads, Clock* clock, Millis max_wait)
+    : clock_(clock), max_wait_(max_wait) {
+  threads = std::clamp(threads, 1, 256);
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+}
+
+ThreadPoolRunner::~ThreadPoolRunner() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  work_cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void ThreadPoolRunner::Submit(uint64_t token, Work work) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    queue_.emplace_back(token, std::move(work));
+    ++outstanding_;
+  }
+  work_cv_.notify_one();
+}
+
+size_t ThreadPoolRunner::Outstanding() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return outstanding_;
+}
+
+void ThreadPoolRunner::WorkerLoop() {
+  for (;;) {
+    std::pair<uint64_t, Work> item;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      work_cv_.wait(l, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      item = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    item.second();
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done_.push_back(item.first);
+    }
+    done_cv_.notify_one();
+  }
+}
+
+std::optional<uint64_t> ThreadPoolRunner::WaitForCompletion(TimePoint deadline) {
+  auto wait = std::chrono::ceil<Millis>(deadline - clock_->Now());
+  wait = std::clamp(wait, Millis(0), max_wait_);
+  std::unique_lock<std::mutex> l(mu_);
+  done_cv_.wait_for(l, wait, [this] { return !done_.empty(); });
+  if (done_.empty()) return std::nullopt;
+  uint64_t t = done_.front();
+  done_.pop_front();
+  --outstanding_;
+  return t;
+}
+
+}  // namespace respec

@@ -1,0 +1,82 @@
+// CallRunner: where the executor's API calls run (like ninja's
+// CommandRunner). The executor's loop is single-threaded: it submits a unit
+// of work (a closure making one Cloud call and storing its result in memory
+// the executor owns) with a token, and later collects the token of each
+// finished unit from WaitForCompletion, on its own thread.
+//
+//   ThreadPoolRunner  N worker threads (Profile::http_concurrency); the
+//                     Cloud given to the executor (a RetryingCloud in
+//                     production) sleeps for backoff/rate limits on them.
+//   InlineRunner      runs each unit inside Submit; WaitForCompletion
+//                     advances the Clock to the deadline when nothing is
+//                     pending, so a VirtualClock run is deterministic and
+//                     never sleeps.
+//
+// Contract: the closure must touch only its own result slot; every
+// submitted token comes back exactly once. Destruction waits for running
+// units (queued ones are dropped).
+// Errors: none. Threads: Submit/WaitForCompletion from one thread only.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace respec {
+
+class CallRunner {
+ public:
+  using Work = std::function<void()>;
+  virtual ~CallRunner() = default;
+  virtual void Submit(uint64_t token, Work work) = 0;
+  // A finished token, or nullopt when `deadline` (clock time) passed first.
+  // May return early (nullopt) so the caller can check for interrupts.
+  virtual std::optional<uint64_t> WaitForCompletion(TimePoint deadline) = 0;
+  virtual size_t Outstanding() const = 0;  // submitted, not yet collected
+};
+
+class InlineRunner final : public CallRunner {
+ public:
+  explicit InlineRunner(Clock* clock) : clock_(clock) {}
+  void Submit(uint64_t token, Work work) override;
+  std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
+  size_t Outstanding() const override { return done_.size(); }
+
+ private:
+  Clock* clock_;
+  std::deque<uint64_t> done_;
+};
+
+class ThreadPoolRunner final : public CallRunner {
+ public:
+  // `clock` converts deadlines; waits are capped at `max_wait` real time so
+  // the caller's loop can notice a signal promptly.
+  ThreadPoolRunner(int threads, Clock* clock, Millis max_wait = Millis(100));
+  ~ThreadPoolRunner() override;
+  void Submit(uint64_t token, Work work) override;
+  std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
+  size_t Outstanding() const override;
+
+ private:
+  void WorkerLoop();
+
+  Clock* clock_;
+  Millis max_wait_;
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<std::pair<uint64_t, Work>> queue_;
+  std::deque<uint64_t> done_;
+  size_t outstanding_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace respec

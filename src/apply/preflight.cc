@@ -1,0 +1,65 @@
+#include "apply/preflight.h"
+
+#include <fmt/format.h>
+
+namespace respec {
+
+std::string PlanDifference::Describe() const {
+  if (field == "existence") return fmt::format("{}: no longer exists (or is not visible to this account)", instance_id);
+  return fmt::format("{}: {} was {} when planned, now {}", instance_id, field, planned, live);
+}
+
+static bool Transitional(const std::string& s) {
+  return s == kStarting || s == kStopping || s == kPending;
+}
+
+// Where a transitional status leads when nobody intervenes.
+static bool SettledFrom(const std::string& planned, const std::string& live) {
+  if (planned == kStarting || planned == kPending) return live == kRunning;
+  if (planned == kStopping) return live == kStopped;
+  return false;
+}
+
+PreflightResult CheckPlanAgainstLive(const Plan& plan, Cloud* cloud,
+                                     const std::set<std::string>& touched) {
+  PreflightResult out;
+  std::map<std::string, std::vector<const InstancePlan*>> by_region;
+  for (const auto& ip : plan.instances) by_region[ip.region].push_back(&ip);
+  for (const auto& [region, list] : by_region) {
+    for (size_t i = 0; i < list.size(); i += 100) {
+      DescribeInstancesRequest req;
+      req.region = region;
+      for (size_t j = i; j < std::min(list.size(), i + 100); ++j) req.instance_ids.push_back(list[j]->instance_id);
+      req.max_results = 100;
+      auto page = cloud->DescribeInstances(req);
+      ++out.calls;
+      if (!page.ok()) {
+        out.error = page.error();
+        return out;
+      }
+      for (auto& inst : page->instances) out.live[inst.id] = inst;
+    }
+  }
+  for (const auto& ip : plan.instances) {
+    if (touched.count(ip.instance_id)) continue;
+    auto it = out.live.find(ip.instance_id);
+    if (it == out.live.end()) {
+      out.differences.push_back({ip.instance_id, "existence", "present", "missing"});
+      continue;
+    }
+    const Instance& live = it->second;
+    if (!ip.observed_type.empty() && live.type != ip.observed_type)
+      out.differences.push_back({ip.instance_id, "type", ip.observed_type, live.type});
+    if (!ip.observed_status.empty() && live.status != ip.observed_status) {
+      bool settled = Transitional(ip.observed_status) && SettledFrom(ip.observed_status, live.status);
+      // Still on its way to where it was heading: the plan's wait step handles it.
+      bool same_motion = Transitional(ip.observed_status) && Transitional(live.status) &&
+                         SettledFrom(ip.observed_status, kRunning) == SettledFrom(live.status, kRunning);
+      if (!settled && !same_motion)
+        out.differences.push_back({ip.instance_id, "status", ip.observed_status, live.status});
+    }
+  }
+  return out;
+}
+
+}  // namespace respec

@@ -1,0 +1,166 @@
+#include "apply/waiter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+namespace respec {
+
+Waiter::Waiter(Clock* clock, WaiterOptions options) : clock_(clock), opt_(std::move(options)) {
+  if (opt_.time_scale <= 0) opt_.time_scale = 1;
+  for (const auto& [kind, ms] : opt_.estimates) estimate_ms_[kind] = Scaled(ms).count();
+}
+
+Millis Waiter::Scaled(Millis m) const {
+  return Millis(static_cast<int64_t>(std::llround(m.count() / opt_.time_scale)));
+}
+
+Millis Waiter::Estimate(const std::string& kind) const {
+  auto it = estimate_ms_.find(kind);
+  if (it == estimate_ms_.end()) return Scaled(Millis(5000));
+  return Millis(static_cast<int64_t>(it->second));
+}
+
+void Waiter::Watch(WatchSpec spec) {
+  Live w;
+  w.last_check = spec.since;
+  w.spec = std::move(spec);
+  auto now = clock_->Now();
+  if (w.spec.what == WaitFor::kObserve) {
+    w.next_check = now;
+  } else {
+    Millis est = Estimate(w.spec.kind);
+    Millis first = std::clamp(est / 2, Scaled(opt_.min_interval), Scaled(opt_.max_interval));
+    w.next_check = std::max(now, w.spec.since + first);
+  }
+  watches_[w.spec.key] = std::move(w);
+}
+
+void Waiter::Cancel(uint64_t key) { watches_.erase(key); }
+
+TimePoint Waiter::NextPollAt() const {
+  TimePoint t = TimePoint::max();
+  for (const auto& [k, w] : watches_)
+    if (!w.in_flight) t = std::min(t, w.next_check);
+  return t;
+}
+
+std::vector<DescribeInstancesRequest> Waiter::TakeDue(TimePoint now) {
+  // Coalesce: whatever is due within one minimum interval rides along.
+  const TimePoint horizon = now + Scaled(opt_.min_interval);
+  std::map<std::string, std::vector<std::string>> by_region;
+  std::set<std::string> seen;
+  bool any_due = false;
+  for (const auto& [k, w] : watches_)
+    if (!w.in_flight && w.next_check <= now) any_due = true;
+  if (!any_due) return {};
+  for (auto& [k, w] : watches_) {
+    if (w.in_flight || w.next_check > horizon) continue;
+    w.in_flight = true;
+    if (seen.insert(w.spec.region + "/" + w.spec.instance_id).second)
+      by_region[w.spec.region].push_back(w.spec.instance_id);
+  }
+  std::vector<DescribeInstancesRequest> out;
+  for (auto& [region, ids] : by_region) {
+    for (size_t i = 0; i < ids.size(); i += 100) {
+      DescribeInstancesRequest r;
+      r.region = region;
+      r.instance_ids.assign(ids.begin() + i, ids.begin() + std::min(ids.size(), i + 100));
+      r.max_results = 100;
+      out.push_back(std::move(r));
+    }
+  }
+  polls_sent_ += static_cast<int>(out.size());
+  return out;
+}
+
+bool Waiter::Met(Live& w, const Instance& inst, TimePoint now) const {
+  if (inst.status != kRunning) w.saw_not_running = true;
+  switch (w.spec.what) {
+    case WaitFor::kObserve: return true;
+    case WaitFor::kStable: return inst.status == kRunning || inst.status == kStopped;
+    case WaitFor::kStopped: return inst.status == kStopped;
+    case WaitFor::kRunning: return inst.status == kRunning;
+    case WaitFor::kRestarted:
+      return inst.status == kRunning &&
+             (w.saw_not_running || now - w.spec.since >= Scaled(opt_.restart_min));
+    case WaitFor::kType: return inst.type == w.spec.target_type;
+  }
+  return false;
+}
+
+void Waiter::Learn(const Live& w, TimePoint now) {
+  if (w.spec.what == WaitFor::kObserve) return;
+  // The effect happened between the previous check and this one.
+  auto prev = w.last_check;
+  double sample = std::chrono::duration<double, std::milli>((prev + (now - prev) / 2) - w.spec.since).count();
+  sample = std::max(sample, static_cast<double>(Scaled(opt_.min_interval).count()) / 2);
+  double& est = estimate_ms_[w.spec.kind];
+  est = (1 - opt_.ewma_alpha) * est + opt_.ewma_alpha * sample;
+}
+
+void Waiter::Schedule(Live& w, TimePoint now) {
+  const Millis est = Estimate(w.spec.kind);
+  const Millis lo = Scaled(opt_.min_interval), hi = Scaled(opt_.max_interval);
+  const TimePoint due = w.spec.since + est;
+  if (now < due) {
+    // Approaching the expected completion: check at it, or a quarter estimate sooner.
+    Millis step = std::clamp(est / 4, lo, hi);
+    w.next_check = std::min(due, now + step);
+    if (w.next_check < now + lo) w.next_check = now + lo;
+  } else {
+    double factor = std::pow(1.5, std::min(w.overdue_misses, 12));
+    Millis step(static_cast<int64_t>(std::max(lo.count(), est.count() / 4) * factor));
+    w.next_check = now + std::clamp(step, lo, hi);
+    ++w.overdue_misses;
+  }
+}
+
+std::vector<WatchResult> Waiter::OnAnswer(const DescribeInstancesRequest& req,
+                                          const Result<DescribeInstancesPage>& answer,
+                                          TimePoint now) {
+  std::vector<WatchResult> out;
+  std::unordered_map<std::string, const Instance*> found;
+  if (answer.ok())
+    for (const auto& inst : answer->instances) found[inst.id] = &inst;
+  std::set<std::string> asked(req.instance_ids.begin(), req.instance_ids.end());
+  for (auto it = watches_.begin(); it != watches_.end();) {
+    Live& w = it->second;
+    if (!w.in_flight || w.spec.region != req.region || !asked.count(w.spec.instance_id)) {
+      ++it;
+      continue;
+    }
+    w.in_flight = false;
+    if (!answer.ok()) {
+      w.next_check = now + Scaled(opt_.min_interval) * 2;
+      ++it;
+      continue;
+    }
+    auto f = found.find(w.spec.instance_id);
+    if (f == found.end()) {
+      if (++w.not_found >= opt_.not_found_after) {
+        WatchResult r{w.spec.key, true, {}, std::chrono::duration_cast<Millis>(now - w.spec.since)};
+        out.push_back(std::move(r));
+        it = watches_.erase(it);
+        continue;
+      }
+      w.next_check = now + Scaled(opt_.min_interval);
+      ++it;
+      continue;
+    }
+    w.not_found = 0;
+    if (Met(w, *f->second, now)) {
+      Learn(w, now);
+      out.push_back({w.spec.key, false, *f->second, std::chrono::duration_cast<Millis>(now - w.spec.since)});
+      it = watches_.erase(it);
+      continue;
+    }
+    w.last_check = now;
+    Schedule(w, now);
+    ++it;
+  }
+  return out;
+}
+
+}  // namespace respec

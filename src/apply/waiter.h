@@ -1,0 +1,121 @@
+// Waiter: the one observer of every in-flight step's effect. Instead of a
+// polling loop per instance, the executor registers a watch (instance +
+// condition) and the waiter turns all watches that are due into
+// DescribeInstances requests of at most 100 IDs each, grouped by region.
+//
+// Schedule: each step kind has an estimated duration (seeded from the API
+// reference: an order settles 5-10 s after ModifyPrepayInstanceSpec;
+// stops, starts and restarts take seconds), learned from observed
+// completions with an EWMA. A watch is first checked at half its estimate,
+// then more often as the expected completion approaches, then with
+// exponential backoff once overdue; watches due within one minimum
+// interval of each other share a poll. A first check that already
+// succeeds pulls the estimate down fast, so a faster-than-expected cloud
+// (the emulator with --time-scale) is learned within a few completions.
+//
+// Restarts: an instance that was Running may still be observed Running
+// before the RebootInstance (or RebootWhenFinished) restart has begun. A
+// restart counts as finished only when the instance is Running AND either
+// a non-Running status was observed since the call OR `restart_min` has
+// elapsed since it (the documented choice; see README "apply").
+//
+// Errors: a failed poll re-schedules its watches; an ID missing from
+// `not_found_after` consecutive answers resolves as not found.
+// Threads: one thread (the executor's). Ownership: values only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cloud/cloud.h"
+#include "core/clock.h"
+
+namespace respec {
+
+enum class WaitFor {
+  kObserve,    // any answer (re-read the instance)
+  kStable,     // Running or Stopped
+  kStopped,
+  kRunning,
+  kRestarted,  // Running after a restart (see above)
+  kType,       // InstanceType == target
+};
+
+struct WaiterOptions {
+  double time_scale = 1;          // divides every duration below (emulator rehearsals)
+  Millis min_interval{1000};      // between checks of one watch; also the coalescing window
+  Millis max_interval{15000};
+  Millis restart_min{10000};
+  int not_found_after = 3;
+  double ewma_alpha = 0.3;
+  // Initial estimates per step kind; see plan/graph.h StepLatency.
+  std::map<std::string, Millis> estimates = {{"stop", Millis(5000)},   {"start", Millis(5000)},
+                                             {"modify", Millis(7500)}, {"reboot", Millis(8000)},
+                                             {"wait_stable", Millis(5000)}, {"observe", Millis(0)}};
+};
+
+struct WatchSpec {
+  uint64_t key = 0;  // the caller's id; one live watch per key
+  std::string region;
+  std::string instance_id;
+  WaitFor what = WaitFor::kObserve;
+  std::string target_type;  // kType
+  std::string kind;         // learning bucket: stop | start | modify | reboot | wait_stable | observe
+  TimePoint since;          // when the effect was requested
+};
+
+struct WatchResult {
+  uint64_t key = 0;
+  bool not_found = false;
+  Instance instance;  // as last observed (empty when not_found)
+  Millis elapsed{0};  // since WatchSpec::since
+};
+
+class Waiter {
+ public:
+  Waiter(Clock* clock, WaiterOptions options = {});
+
+  void Watch(WatchSpec spec);
+  void Cancel(uint64_t key);
+  size_t size() const { return watches_.size(); }
+  bool watching(uint64_t key) const { return watches_.count(key) > 0; }
+
+  // When the next poll should be sent; TimePoint::max() if nothing is due
+  // (every watch is already in an outstanding poll, or none exists).
+  TimePoint NextPollAt() const;
+  // The DescribeInstances requests for the watches due at `now`; those
+  // watches are marked in flight until OnAnswer.
+  std::vector<DescribeInstancesRequest> TakeDue(TimePoint now);
+  // Feeds the answer to one request from TakeDue; returns resolved watches
+  // (they are removed). A failed answer re-schedules the request's watches.
+  std::vector<WatchResult> OnAnswer(const DescribeInstancesRequest& req,
+                                    const Result<DescribeInstancesPage>& answer, TimePoint now);
+
+  Millis Estimate(const std::string& kind) const;
+  int polls_sent() const { return polls_sent_; }
+
+ private:
+  struct Live {
+    WatchSpec spec;
+    TimePoint next_check;
+    TimePoint last_check;  // == since until checked once
+    bool in_flight = false;
+    bool saw_not_running = false;
+    int overdue_misses = 0;
+    int not_found = 0;
+  };
+  Millis Scaled(Millis m) const;
+  void Schedule(Live& w, TimePoint now);
+  bool Met(Live& w, const Instance& inst, TimePoint now) const;
+  void Learn(const Live& w, TimePoint now);
+
+  Clock* clock_;
+  WaiterOptions opt_;
+  std::map<uint64_t, Live> watches_;
+  std::map<std::string, double> estimate_ms_;  // learned, already scaled
+  int polls_sent_ = 0;
+};
+
+}  // namespace respec

@@ -1,0 +1,224 @@
+// Test fixture for the executor: an in-process Model on a VirtualClock, a
+// plan built the way plan/diff.cc builds chains, and a call-recording
+// Cloud wrapper that samples the model's truth at every call.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "apply/call_runner.h"
+#include "apply/executor.h"
+#include "apply/journal.h"
+#include "apply/reporter.h"
+#include "cloud/cloud_wrapper.h"
+#include "emulator/model.h"
+#include "plan/steps.h"
+
+namespace respec::testing {
+
+struct Inst {
+  std::string id;
+  std::string group = "main";
+  std::string from = "ecs.g7.xlarge";
+  std::string to = "ecs.g7.2xlarge";
+  std::string status = kRunning;
+  int downgrades_used = 0;
+};
+
+inline Direction DirectionOf(const std::string& from, const std::string& to) {
+  auto size = [](const std::string& t) {
+    static const std::map<std::string, int> k = {{"large", 2}, {"xlarge", 4}, {"2xlarge", 8}, {"3xlarge", 12},
+                                                 {"4xlarge", 16}, {"6xlarge", 24}, {"8xlarge", 32}};
+    auto it = k.find(t.substr(t.rfind('.') + 1));
+    return it == k.end() ? 0 : it->second;
+  };
+  return size(to) >= size(from) ? Direction::kUpgrade : Direction::kDowngrade;
+}
+
+inline emulator::World MakeWorld(const std::vector<Inst>& insts) {
+  emulator::World w = emulator::DefaultWorld();
+  for (const auto& i : insts) {
+    emulator::WorldInstance wi;
+    wi.instance.id = i.id;
+    wi.instance.region = "cn-hangzhou";
+    wi.instance.zone = "cn-hangzhou-h";
+    wi.instance.type = i.from;
+    wi.instance.type_family = i.from.substr(0, i.from.rfind('.'));
+    wi.instance.status = i.status;
+    wi.instance.charge_type = "PrePaid";
+    wi.instance.expired_time = "2030-01-01T00:00Z";
+    wi.instance.network_type = "vpc";
+    wi.instance.image_id = "aliyun_3_x64_20G_alibase_20240528.vhd";
+    wi.instance.name = "n-" + i.id;
+    wi.downgrades_used = i.downgrades_used;
+    w.instances.push_back(wi);
+  }
+  return w;
+}
+
+struct GroupSpec {
+  std::string name;
+  int max_unavailable = 1;
+  std::vector<std::string> depends_on;
+  int max_failures = 0;
+};
+
+inline Plan MakeTestPlan(const std::vector<Inst>& insts, std::vector<GroupSpec> groups = {},
+                         int max_parallel = 20) {
+  Plan p;
+  p.plan_id = "test-plan-1";
+  p.max_parallel = max_parallel;
+  std::set<std::string> named;
+  for (const auto& g : groups) {
+    p.groups.push_back(GroupConstraint{g.name, g.max_unavailable, g.depends_on, g.max_failures});
+    named.insert(g.name);
+  }
+  for (const auto& i : insts)
+    if (named.insert(i.group).second) p.groups.push_back(GroupConstraint{i.group, 1, {}, 0});
+  for (const auto& i : insts) {
+    InstancePlan ip;
+    ip.instance_id = i.id;
+    ip.name = "n-" + i.id;
+    ip.group = i.group;
+    ip.region = "cn-hangzhou";
+    ip.zone = "cn-hangzhou-h";
+    ip.observed_type = i.from;
+    ip.observed_status = i.status;
+    ip.target_type = i.to;
+    if (i.from == i.to) {
+      p.instances.push_back(ip);
+      continue;
+    }
+    ip.verdict = Verdict::kChange;
+    ip.direction = DirectionOf(i.from, i.to);
+    std::vector<StepKind> chain;
+    if (i.status == kRunning) {
+      if (ip.direction == Direction::kDowngrade)
+        chain = {StepKind::kStop, StepKind::kModify, StepKind::kStart};
+      else
+        chain = {StepKind::kModify, StepKind::kReboot};
+      ip.final_status = kRunning;
+    } else {
+      chain = {StepKind::kModify};
+      ip.final_status = kStopped;
+    }
+    int prev = -1;
+    for (StepKind k : chain) {
+      Step s;
+      s.id = static_cast<int>(p.steps.size());
+      s.instance_id = i.id;
+      s.kind = k;
+      s.group = i.group;
+      if (k == StepKind::kModify) s.client_token = MakeClientToken(p.plan_id, i.id, "modify");
+      p.steps.push_back(s);
+      ip.steps.push_back(s.id);
+      if (prev >= 0) p.edges.emplace_back(prev, s.id);
+      prev = s.id;
+    }
+    p.instances.push_back(ip);
+  }
+  return p;
+}
+
+// Records every call and the model's truth at that moment.
+class RecordingCloud : public CloudWrapper {
+ public:
+  RecordingCloud(emulator::Model* model, Clock* clock) : CloudWrapper(model), model_(model), clock_(clock) {}
+
+  struct CallRecord {
+    std::string action;
+    std::string instance;
+    size_t ids = 0;
+    TimePoint time;
+  };
+  std::vector<CallRecord> calls;
+  // Max over samples of instances (originally Running) not Running, per group.
+  std::map<std::string, std::string> group_of;  // instance -> group
+  std::set<std::string> originally_running;
+  std::map<std::string, int> max_down;
+  std::function<void(const std::string& action, const std::string& id)> before;  // fault hooks
+
+  int Count(const std::string& action) const {
+    int n = 0;
+    for (const auto& c : calls) n += c.action == action;
+    return n;
+  }
+
+  Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& r) override {
+    Record("DescribeInstances", "", r.instance_ids.size());
+    return CloudWrapper::DescribeInstances(r);
+  }
+  Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
+    Record("StopInstance", id, 1);
+    return CloudWrapper::StopInstance(region, id);
+  }
+  Result<Ack> StartInstance(const std::string& region, const std::string& id) override {
+    Record("StartInstance", id, 1);
+    return CloudWrapper::StartInstance(region, id);
+  }
+  Result<Ack> RebootInstance(const std::string& region, const std::string& id) override {
+    Record("RebootInstance", id, 1);
+    return CloudWrapper::RebootInstance(region, id);
+  }
+  Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
+    Record("ModifyPrepayInstanceSpec", r.instance_id, 1);
+    return CloudWrapper::ModifyPrepayInstanceSpec(r);
+  }
+
+ private:
+  void Record(const std::string& action, const std::string& id, size_t n) {
+    if (before) before(action, id);
+    calls.push_back({action, id, n, clock_->Now()});
+    std::map<std::string, int> down;
+    for (const auto& wi : model_->Instances())
+      if (originally_running.count(wi.instance.id) && wi.instance.status != kRunning)
+        ++down[group_of[wi.instance.id]];
+    for (const auto& [g, n2] : down) max_down[g] = std::max(max_down[g], n2);
+  }
+  emulator::Model* model_;
+  Clock* clock_;
+};
+
+struct Harness {
+  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7)
+      : model(MakeWorld(insts), &clock, emulator::Timing{}, seed), cloud(&model, &clock), runner(&clock) {
+    for (const auto& i : insts) {
+      cloud.group_of[i.id] = i.group;
+      if (i.status == kRunning) cloud.originally_running.insert(i.id);
+    }
+  }
+  Summary Run(const Plan& plan, ExecutorOptions opt = {}, const std::string& journal_path = "") {
+    Journal j;
+    std::string err;
+    path = journal_path.empty() ? TempJournal() : journal_path;
+    if (!j.Open(path, &err)) throw std::runtime_error(err);
+    Executor ex(&plan, &cloud, &clock, &runner, &j, &reporter, std::move(opt));
+    return ex.Run();
+  }
+  static std::string TempJournal() {
+    static int n = 0;
+    return "/tmp/respec-apply-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".jsonl";
+  }
+  std::map<std::string, Instance> Truth() {
+    std::map<std::string, Instance> m;
+    for (const auto& wi : model.Instances()) m[wi.instance.id] = wi.instance;
+    return m;
+  }
+  std::map<std::string, int> OrdersPerInstance() {
+    std::map<std::string, int> m;
+    for (const auto& o : model.Orders()) ++m[o.instance_id];
+    return m;
+  }
+
+  VirtualClock clock;
+  emulator::Model model;
+  RecordingCloud cloud;
+  InlineRunner runner;
+  RecordingReporter reporter;
+  std::string path;
+};
+
+}  // namespace respec::testing
