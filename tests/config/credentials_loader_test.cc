@@ -1,0 +1,146 @@
+// Credentials: environment first, then the aliyun CLI's config.json; errors
+// name files and fields, never values.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
+
+#include "config/credentials_loader.h"
+
+namespace respec {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Home {
+  fs::path path;
+  Home() {
+    std::string tmpl = (fs::temp_directory_path() / "respec-home-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~Home() { fs::remove_all(path); }
+  std::string WriteAliyun(const std::string& text, mode_t mode = 0600) {
+    fs::create_directories(path / ".aliyun");
+    fs::path p = path / ".aliyun" / "config.json";
+    std::ofstream(p) << text;
+    chmod(p.c_str(), mode);
+    return p.string();
+  }
+};
+
+const char* kAliyun = R"({
+  "current": "dev",
+  "profiles": [
+    {"name": "dev", "mode": "AK", "access_key_id": "LTAIdevdevdev1234", "access_key_secret": "dev-secret-value"},
+    {"name": "sts", "mode": "StsToken", "access_key_id": "STS.abcdefgh5678", "access_key_secret": "sts-secret-value",
+     "sts_token": "sts-token-value"},
+    {"name": "role", "mode": "RamRoleArn", "access_key_id": "x", "access_key_secret": "y"},
+    {"name": "broken", "mode": "AK", "access_key_id": "LTAIbroken", "access_key_secret": 42}
+  ]
+})";
+
+std::string AllText(const CredentialsResult& r) {
+  std::string s;
+  for (const auto& e : r.errors) s += e + "\n";
+  for (const auto& w : r.warnings) s += w + "\n";
+  return s;
+}
+
+TEST_CASE("environment variables come first") {
+  Home home;
+  home.WriteAliyun(kAliyun);
+  CredentialSources src;
+  src.home_dir = home.path.string();
+  src.env = FixedEnvironment({{"ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenvenvenv9999"},
+                              {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"},
+                              {"ALIBABA_CLOUD_SECURITY_TOKEN", "env-token"}});
+  auto r = LoadCredentials(src);
+  REQUIRE(r.ok());
+  CHECK(r.credentials.access_key_id == "LTAIenvenvenv9999");
+  CHECK(r.credentials.access_key_secret == "env-secret");
+  CHECK(r.credentials.security_token == "env-token");
+  CHECK(r.credentials.source == "environment");
+  CHECK(r.credentials.Redacted() == "LTAI****9999 +STS (environment)");
+
+  src.env = FixedEnvironment({{"ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenvenvenv9999"}});
+  r = LoadCredentials(src);
+  CHECK_FALSE(r.ok());
+  CHECK(r.errors == std::vector<std::string>{"ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not"});
+}
+
+TEST_CASE("the aliyun CLI's current profile, a named one, ALIBABA_CLOUD_PROFILE") {
+  Home home;
+  home.WriteAliyun(kAliyun);
+  CredentialSources src;
+  src.env = FixedEnvironment({{"HOME", home.path.string()}});
+  auto r = LoadCredentials(src);
+  REQUIRE(r.ok());
+  CHECK(r.credentials.access_key_id == "LTAIdevdevdev1234");
+  CHECK(r.credentials.access_key_secret == "dev-secret-value");
+  CHECK(r.credentials.security_token.empty());
+  CHECK(r.credentials.source == "~/.aliyun/config.json profile dev");
+  CHECK(r.warnings.empty());
+
+  src.aliyun_profile = "sts";
+  r = LoadCredentials(src);
+  REQUIRE(r.ok());
+  CHECK(r.credentials.security_token == "sts-token-value");
+
+  src.aliyun_profile = "";
+  src.env = FixedEnvironment({{"HOME", home.path.string()}, {"ALIBABA_CLOUD_PROFILE", "sts"}});
+  r = LoadCredentials(src);
+  REQUIRE(r.ok());
+  CHECK(r.credentials.source == "~/.aliyun/config.json profile sts");
+}
+
+TEST_CASE("config.json problems name the file and field, never a value") {
+  Home home;
+  std::string path = home.WriteAliyun(kAliyun, 0644);
+  CredentialSources src;
+  src.home_dir = home.path.string();
+  src.env = FixedEnvironment({});
+
+  auto r = LoadCredentials(src);
+  CHECK(r.ok());
+  CHECK(r.warnings == std::vector<std::string>{path + " holds secrets and is readable by group or others (mode 0644); chmod 600 it"});
+
+  src.aliyun_profile = "role";
+  r = LoadCredentials(src);
+  CHECK_FALSE(r.ok());
+  CHECK(r.errors.at(0) == path + ": profile \"role\": mode RamRoleArn is not supported by respec (use AK or StsToken, "
+                              "or the ALIBABA_CLOUD_* environment variables)");
+
+  src.aliyun_profile = "broken";
+  r = LoadCredentials(src);
+  CHECK_FALSE(r.ok());
+  CHECK(r.errors.at(0) == path + ": profile \"broken\": field access_key_secret must be a string");
+  CHECK(r.credentials.access_key_id.empty());
+
+  src.aliyun_profile = "nosuch";
+  r = LoadCredentials(src);
+  CHECK(r.errors.at(0) == path + ": no profile named \"nosuch\" (profiles: dev, sts, role, broken)");
+
+  home.WriteAliyun("{\"profiles\": [{\"name\": \"dev\", \"access_key_secret\": \"half-written-secr");
+  src.aliyun_profile = "";
+  r = LoadCredentials(src);
+  CHECK(r.errors.at(0) == path + ": not valid JSON (an object with \"profiles\" expected)");
+
+  for (const char* secret : {"dev-secret-value", "sts-secret-value", "sts-token-value", "half-written-secr"})
+    CHECK(AllText(r).find(secret) == std::string::npos);
+}
+
+TEST_CASE("no credentials anywhere") {
+  Home home;
+  CredentialSources src;
+  src.home_dir = home.path.string();
+  src.env = FixedEnvironment({});
+  auto r = LoadCredentials(src);
+  CHECK_FALSE(r.ok());
+  CHECK(r.errors.at(0) == "no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or "
+                          "configure the aliyun CLI (" + (home.path / ".aliyun/config.json").string() + " does not exist)");
+}
+
+}  // namespace
+}  // namespace respec
