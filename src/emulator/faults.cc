@@ -103,6 +103,9 @@ const char* FaultName(Fault f) {
 
 FaultInjector::FaultInjector(FaultSpec spec) : spec_(spec), rng_(spec.seed) {}
 
+FaultInjector::FaultInjector(FaultSpec spec, uint64_t seed)
+    : spec_(spec), rng_(seed * 0x9E3779B97F4A7C15ULL + spec.seed) {}
+
 Fault FaultInjector::Next(std::string_view action) {
   std::lock_guard<std::mutex> l(mu_);
   // 53 random bits -> [0,1): identical on every platform, unlike

@@ -48,6 +48,9 @@ const char* FaultName(Fault f);
 class FaultInjector {
  public:
   explicit FaultInjector(FaultSpec spec);
+  // The server's form: the draws depend on both `seed` (--seed) and the
+  // spec's own seed= (default 1), so either changes the sequence.
+  FaultInjector(FaultSpec spec, uint64_t seed);
   // The fault for the next request of `action` (one draw per call).
   Fault Next(std::string_view action);
   const FaultSpec& spec() const { return spec_; }

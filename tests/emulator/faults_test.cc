@@ -71,6 +71,22 @@ TEST_CASE("FaultInjector is deterministic for a seed and hits the configured rat
   CHECK(differ > 0);
 }
 
+TEST_CASE("FaultInjector(spec, seed): both seeds matter, each deterministically") {
+  FaultSpec spec{0.3, 0, 0.3, 0, 0, 200, 1};
+  FaultInjector a(spec, 5), b(spec, 5), c(spec, 6);
+  spec.seed = 2;
+  FaultInjector d(spec, 5);
+  int ac = 0, ad = 0;
+  for (int i = 0; i < 1000; ++i) {
+    Fault fa = a.Next("StopInstance");
+    CHECK(fa == b.Next("StopInstance"));
+    ac += fa != c.Next("StopInstance");
+    ad += fa != d.Next("StopInstance");
+  }
+  CHECK(ac > 0);
+  CHECK(ad > 0);
+}
+
 TEST_CASE("LastOrderProcessing is drawn only for ModifyPrepayInstanceSpec") {
   FaultInjector inj(FaultSpec{0, 1.0, 0, 0, 0, 200, 1});
   for (int i = 0; i < 100; ++i) {
