@@ -1,0 +1,157 @@
+#include "emulator/http/api.h"
+
+#include <fmt/format.h>
+
+#include "cloud/error_table.h"
+#include "emulator/http/actions.h"
+
+namespace respec::emulator::http {
+namespace {
+
+ApiResponse JsonResponse(int status, const Json& body) {
+  ApiResponse r;
+  r.status = status;
+  r.content_type = ContentType(Format::kJson);
+  r.body = RenderJson(body);
+  return r;
+}
+
+}  // namespace
+
+Api::Api(Model* model, Clock* wall_clock, ApiOptions options)
+    : model_(model),
+      options_(std::move(options)),
+      auth_([model](const std::string& id) { return model->FindAccessKey(id); }, wall_clock),
+      throttle_(options_.qps_limits, options_.default_qps, wall_clock) {}
+
+void Api::Count(const std::string& action, const std::string& error_code) {
+  std::lock_guard<std::mutex> l(stats_mu_);
+  ++requests_[action.empty() ? "(none)" : action];
+  if (!error_code.empty()) ++errors_[error_code];
+}
+
+ApiResponse Api::Error(const CloudError& e, Format f, const std::string& request_id) {
+  ApiResponse r;
+  int status = e.http_status;
+  if (status == 0) {
+    const ErrorInfo* info = FindError(e.code);
+    status = info && info->http_status ? info->http_status : 400;
+  }
+  r.status = status;
+  r.error_code = e.code;
+  r.content_type = ContentType(f);
+  r.body = Render(f, "Error", ErrorBody(e, request_id, options_.host_id));
+  return r;
+}
+
+ApiResponse Api::Handle(const RawRequest& req) {
+  if (req.Path().rfind("/_emulator/", 0) == 0) return HandleInspection(req);
+  std::string action;
+  ApiResponse r = HandleApi(req, &action);
+  Count(action, r.error_code);
+  return r;
+}
+
+ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
+  std::string request_id = model_->NewRequestId();
+  auto parsed = ParseApiCall(req);
+  if (!parsed.ok()) return Error(parsed.error(), Format::kJson, request_id);
+  const ApiCall& call = parsed.value();
+  Format f = call.format;
+  *counted_action = call.action;
+
+  if (req.Path() != "/" || (req.method != "GET" && req.method != "POST"))
+    return Error(MakeCloudError("InvalidAction.NotFound",
+                                fmt::format("Specified api is not found, please check your url and "
+                                            "method: {} {} (the ECS RPC API is served on /).",
+                                            req.method, req.Path().substr(0, 80))),
+                 f, request_id);
+  if (call.action.empty()) return Error(MissingParameter("Action"), f, request_id);
+  if (call.version.empty()) return Error(MissingParameter("Version"), f, request_id);
+  if (call.version != kApiVersion)
+    return Error(MakeCloudError("InvalidVersion",
+                                fmt::format("Specified parameter Version is not valid: \"{}\"; the "
+                                            "emulator serves ECS {}.",
+                                            call.version.substr(0, 40), kApiVersion)),
+                 f, request_id);
+  const ActionSpec* spec = FindAction(call.action);
+  if (!spec)
+    return Error(MakeCloudError("InvalidAction.NotFound",
+                                fmt::format("Specified api is not found, please check your url and "
+                                            "method: ECS {} has no action \"{}\" in the emulator.",
+                                            kApiVersion, call.action.substr(0, 80))),
+                 f, request_id);
+
+  if (auto e = auth_.Verify(req, call)) return Error(*e, f, request_id);
+  for (std::string_view name : spec->required)
+    if (!call.params.Has(name)) return Error(MissingParameter(name), f, request_id);
+  if (!throttle_.Admit(call.action))
+    return Error(MakeCloudError("Throttling", ""), f, request_id);
+
+  InjectedFault fault = options_.faults ? options_.faults(call.action) : InjectedFault::kNone;
+  switch (fault) {
+    case InjectedFault::kThrottling:
+      return Error(MakeCloudError("Throttling", ""), f, request_id);
+    case InjectedFault::kLastOrder:
+      if (call.action == "ModifyPrepayInstanceSpec")
+        return Error(MakeCloudError("LastOrderProcessing", ""), f, request_id);
+      break;
+    case InjectedFault::kInternal:
+      return Error(MakeCloudError("InternalError", ""), f, request_id);
+    default:
+      break;
+  }
+
+  auto result = spec->handler(ActionContext{call.params, *model_});
+  ApiResponse r;
+  if (!result.ok()) {
+    r = Error(result.error(), f, request_id);
+  } else {
+    Json body;
+    body["RequestId"] = request_id;
+    for (auto it = result->begin(); it != result->end(); ++it) body[it.key()] = *it;
+    r.content_type = ContentType(f);
+    r.body = Render(f, call.action + "Response", body);
+  }
+  if (fault == InjectedFault::kDrop) r.drop = true;
+  if (fault == InjectedFault::kSlow) r.delay = options_.slow_delay;
+  return r;
+}
+
+Json Api::OrdersJson() const {
+  Json list = Json::array();
+  for (const Order& o : model_->Orders()) list.push_back(OrderJson(o));
+  return list;
+}
+
+Json Api::InstancesJson() const {
+  Json list = Json::array();
+  for (const WorldInstance& w : model_->Instances()) {
+    Json j = InstanceJson(w.instance);
+    j["DowngradesUsed"] = w.downgrades_used;
+    j["Released"] = w.released;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+Json Api::StatsJson() const {
+  std::lock_guard<std::mutex> l(stats_mu_);
+  Json req = Json::object(), err = Json::object();
+  for (const auto& [k, v] : requests_) req[k] = v;
+  for (const auto& [k, v] : errors_) err[k] = v;
+  return Json{{"requests", req}, {"errors", err}};
+}
+
+ApiResponse Api::HandleInspection(const RawRequest& req) {
+  if (req.method != "GET") return JsonResponse(405, Json{{"error", "use GET"}});
+  std::string path = req.Path();
+  if (path == "/_emulator/orders") return JsonResponse(200, OrdersJson());
+  if (path == "/_emulator/instances") return JsonResponse(200, InstancesJson());
+  if (path == "/_emulator/stats") return JsonResponse(200, StatsJson());
+  return JsonResponse(404, Json{{"error", "unknown inspection endpoint " + path.substr(0, 80) +
+                                              "; try /_emulator/orders, /_emulator/instances or "
+                                              "/_emulator/stats"}});
+}
+
+}  // namespace respec::emulator::http

@@ -1,0 +1,205 @@
+// Conformance check: the official Alibaba Cloud SDKs, unmodified except for
+// the endpoint, drive `respec emulator`. Both signature schemes are covered:
+// @alicloud/pop-core sends RPC signature 1.0 (GET and POST form bodies),
+// @alicloud/ecs20140526 (on @alicloud/openapi-core) sends V3 ACS3-HMAC-SHA256.
+// Environment: RESPEC_ENDPOINT (http://127.0.0.1:PORT),
+// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET.
+// Exits non-zero on the first failed check.
+'use strict';
+
+const assert = require('assert');
+const http = require('http');
+const RPCClient = require('@alicloud/pop-core').RPCClient;
+const OpenApi = require('@alicloud/openapi-client');
+const Ecs = require('@alicloud/ecs20140526');
+const Util = require('@alicloud/tea-util');
+
+const endpoint = process.env.RESPEC_ENDPOINT;
+const keyId = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+const keySecret = process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+const region = 'cn-hangzhou';
+let passed = 0;
+let failed = 0;
+
+function getJson(path) {
+  return new Promise((resolve, reject) => {
+    http.get(endpoint + path, (res) => {
+      let data = '';
+      res.on('data', (c) => (data += c));
+      res.on('end', () => {
+        try { resolve(JSON.parse(data)); } catch (e) { reject(e); }
+      });
+    }).on('error', reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+
+async function waitForStatus(id, want) {
+  for (let i = 0; i < 200; i++) {
+    const all = await getJson('/_emulator/instances');
+    const inst = all.find((x) => x.InstanceId === id);
+    if (inst && inst.Status === want) return;
+    await sleep(50);
+  }
+  throw new Error(`${id} never reached ${want}`);
+}
+
+function popClient(secret) {
+  return new RPCClient({
+    accessKeyId: keyId,
+    accessKeySecret: secret || keySecret,
+    endpoint,
+    apiVersion: '2014-05-26',
+  });
+}
+
+function ecsClient(secret) {
+  const url = new URL(endpoint);
+  const config = new OpenApi.Config({
+    accessKeyId: keyId,
+    accessKeySecret: secret || keySecret,
+    endpoint: url.host,
+    protocol: 'http',
+    regionId: region,
+  });
+  return new Ecs.default(config);
+}
+
+async function main() {
+  assert(endpoint && keyId && keySecret, 'RESPEC_ENDPOINT and the ALIBABA_CLOUD_ACCESS_KEY_* variables are required');
+  const pop = popClient();
+  const ecs = ecsClient();
+  const noRetry = new Util.RuntimeOptions({ autoretry: false, maxAttempts: 1 });
+  let running = [];
+
+  await check('pop-core (RPC 1.0, GET) DescribeInstances', async () => {
+    const r = await pop.request('DescribeInstances', { RegionId: region, PageSize: 100 });
+    assert.ok(r.RequestId, 'RequestId');
+    assert.ok(Array.isArray(r.Instances.Instance), 'Instances.Instance[]');
+    assert.ok(r.TotalCount > 0, 'TotalCount');
+    assert.strictEqual(typeof r.Instances.Instance[0].Cpu, 'number');
+    running = r.Instances.Instance.filter((i) => i.Status === 'Running' && i.InstanceChargeType === 'PrePaid' &&
+                                               !i.EipAddress.IpAddress);
+    assert.ok(running.length >= 2, 'need two running PrePaid instances without EIP in the world');
+  });
+
+  await check('pop-core (RPC 1.0, POST form) DescribeInstances with InstanceIds', async () => {
+    const ids = JSON.stringify([running[0].InstanceId]);
+    const r = await pop.request('DescribeInstances', { RegionId: region, InstanceIds: ids }, { method: 'POST' });
+    assert.strictEqual(r.Instances.Instance.length, 1);
+    assert.strictEqual(r.Instances.Instance[0].InstanceId, running[0].InstanceId);
+  });
+
+  await check('ecs20140526 (V3) DescribeInstances', async () => {
+    const r = await ecs.describeInstancesWithOptions(
+      new Ecs.DescribeInstancesRequest({ regionId: region, instanceIds: JSON.stringify([running[1].InstanceId]) }), noRetry);
+    assert.strictEqual(r.statusCode, 200);
+    const inst = r.body.instances.instance;
+    assert.strictEqual(inst.length, 1);
+    assert.strictEqual(inst[0].instanceId, running[1].InstanceId);
+    assert.strictEqual(inst[0].instanceChargeType, 'PrePaid');
+    assert.ok(r.body.requestId);
+  });
+
+  let upgradeTarget = '';
+  await check('ecs20140526 (V3) DescribeResourcesModification', async () => {
+    const r = await ecs.describeResourcesModificationWithOptions(new Ecs.DescribeResourcesModificationRequest({
+      regionId: region, resourceId: running[0].InstanceId, destinationResource: 'InstanceType', operationType: 'Upgrade',
+    }), noRetry);
+    const zone = r.body.availableZones.availableZone[0];
+    const cands = zone.availableResources.availableResource[0].supportedResources.supportedResource;
+    const ok = cands.filter((c) => c.status === 'Available');
+    assert.ok(ok.length > 0, 'an available upgrade target');
+    upgradeTarget = ok[0].value;
+  });
+
+  await check('pop-core ModifyPrepayInstanceSpec upgrade, order visible, ClientToken idempotent', async () => {
+    const token = 'conformance-pop-' + running[0].InstanceId;
+    const params = { RegionId: region, InstanceId: running[0].InstanceId, InstanceType: upgradeTarget,
+                     OperatorType: 'upgrade', ClientToken: token, AutoPay: true };
+    const r1 = await pop.request('ModifyPrepayInstanceSpec', params, { method: 'POST' });
+    assert.strictEqual(typeof r1.OrderId, 'string');
+    const r2 = await pop.request('ModifyPrepayInstanceSpec', params, { method: 'POST' });
+    assert.strictEqual(r2.OrderId, r1.OrderId, 'same ClientToken, same order');
+    const orders = (await getJson('/_emulator/orders')).filter((o) => o.ClientToken === token);
+    assert.strictEqual(orders.length, 1, 'exactly one order for the token');
+    assert.strictEqual(orders[0].OrderId, r1.OrderId);
+    assert.strictEqual(orders[0].InstanceType, upgradeTarget);
+  });
+
+  await check('ecs20140526 (V3) StopInstance', async () => {
+    const r = await ecs.stopInstanceWithOptions(new Ecs.StopInstanceRequest({ instanceId: running[1].InstanceId }), noRetry);
+    assert.strictEqual(r.statusCode, 200);
+    assert.ok(r.body.requestId);
+    await waitForStatus(running[1].InstanceId, 'Stopped');
+  });
+
+  await check('ecs20140526 (V3) ModifyPrepayInstanceSpec downgrade on the stopped instance', async () => {
+    const cur = (await getJson('/_emulator/instances')).find((x) => x.InstanceId === running[1].InstanceId);
+    const r0 = await ecs.describeResourcesModificationWithOptions(new Ecs.DescribeResourcesModificationRequest({
+      regionId: region, resourceId: cur.InstanceId, destinationResource: 'InstanceType', operationType: 'Downgrade',
+    }), noRetry);
+    const cands = r0.body.availableZones.availableZone[0].availableResources.availableResource[0]
+      .supportedResources.supportedResource.filter((c) => c.status === 'Available');
+    assert.ok(cands.length > 0, 'a downgrade target for ' + cur.InstanceType);
+    const token = 'conformance-v3-' + cur.InstanceId;
+    const req = new Ecs.ModifyPrepayInstanceSpecRequest({
+      regionId: region, instanceId: cur.InstanceId, instanceType: cands[0].value, operatorType: 'downgrade',
+      clientToken: token, rebootWhenFinished: false, systemDisk: { category: 'cloud_efficiency' },
+    });
+    const r = await ecs.modifyPrepayInstanceSpecWithOptions(req, noRetry);
+    assert.strictEqual(typeof r.body.orderId, 'string');
+    const orders = (await getJson('/_emulator/orders')).filter((o) => o.ClientToken === token);
+    assert.strictEqual(orders.length, 1);
+    assert.strictEqual(orders[0].OperatorType, 'downgrade');
+    assert.strictEqual(orders[0].OrderId, r.body.orderId);
+  });
+
+  await check('ecs20140526 (V3) error: wrong secret -> SignatureDoesNotMatch', async () => {
+    const bad = ecsClient('not-the-secret');
+    await assert.rejects(
+      bad.describeInstancesWithOptions(new Ecs.DescribeInstancesRequest({ regionId: region }), noRetry),
+      (e) => (e.code === 'SignatureDoesNotMatch' && e.statusCode === 400) || assert.fail(`${e.code} ${e.statusCode}`));
+  });
+
+  await check('pop-core error: wrong secret -> SignatureDoesNotMatch', async () => {
+    await assert.rejects(popClient('not-the-secret').request('DescribeInstances', { RegionId: region }),
+      (e) => e.code === 'SignatureDoesNotMatch' || assert.fail(String(e.code)));
+  });
+
+  await check('ecs20140526 (V3) error: LastOrderProcessing/IncorrectInstanceStatus codes pass through', async () => {
+    // A second upgrade while the first order processes: LastOrderProcessing.
+    await assert.rejects(
+      ecs.modifyPrepayInstanceSpecWithOptions(new Ecs.ModifyPrepayInstanceSpecRequest({
+        regionId: region, instanceId: running[0].InstanceId, instanceType: upgradeTarget, clientToken: 'other-token',
+      }), noRetry),
+      (e) => ['LastOrderProcessing', 'InvalidInstanceType.ValueNotSupported'].includes(e.code) || assert.fail(String(e.code)));
+  });
+
+  const stats = await getJson('/_emulator/stats');
+  await check('stats count the calls', async () => {
+    assert.ok(stats.requests.DescribeInstances >= 3);
+    assert.ok(stats.errors.SignatureDoesNotMatch >= 2);
+  });
+
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.log(`FAIL conformance: ${e && e.stack ? e.stack : e}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
