@@ -234,6 +234,7 @@ bool CheckAgainstSchema(const YamlJson& doc, std::vector<Diagnostic>* diags,
   valijson::adapters::NlohmannJsonAdapter target(doc.root);
   if (validator.validate(compiled.schema, target, &results)) return true;
 
+  const std::set<std::string> reported_before = *reported;
   std::set<std::string> seen;  // path + message, to drop repeats
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
@@ -241,6 +242,7 @@ bool CheckAgainstSchema(const YamlJson& doc, std::vector<Diagnostic>* diags,
     std::string keyword = Keyword(error.description, &detail);
     if (keyword.empty()) continue;
     YamlPath path = ContextToPath(doc.root, error.context);
+    if (reported_before.count(PathToString(path))) continue;  // e.g. a value too long to keep
     std::vector<const json*> nodes = SchemaAt(path);
     const json* value = doc.Find(path);
 

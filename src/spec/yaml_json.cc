@@ -14,6 +14,9 @@ namespace {
 using nlohmann::json;
 
 constexpr int kMaxDepth = 512;  // after CheckNesting this guards alias cycles
+// No spec value is longer; longer ones would also make valijson's std::regex
+// recurse once per character.
+constexpr size_t kMaxScalarBytes = 4096;
 
 bool IsDigits(std::string_view s, bool hex = false) {
   if (s.empty()) return false;
@@ -115,6 +118,11 @@ class Converter {
         *value = nullptr;
         return true;
       case YAML::NodeType::Scalar: {
+        if (node.Scalar().size() > kMaxScalarBytes) {
+          Report(marks, *path, fmt::format("value is too long: {} bytes (at most {})", node.Scalar().size(), kMaxScalarBytes));
+          *value = nullptr;
+          return true;
+        }
         const std::string& tag = node.Tag();
         if (tag == "!" || tag == "tag:yaml.org,2002:str") *value = node.Scalar();
         else *value = ResolvePlainScalar(node.Scalar());
@@ -141,6 +149,10 @@ class Converter {
             continue;
           }
           const std::string& key = kv.first.Scalar();
+          if (key.size() > kMaxScalarBytes) {
+            Report(key_marks, *path, fmt::format("a key is too long: {} bytes (at most {})", key.size(), kMaxScalarBytes));
+            continue;
+          }
           auto existing = value->find(key);
           if (existing == value->end()) out_->AddKey(*path, key);
           path->push_back({key, false});

@@ -184,3 +184,17 @@ TEST_CASE("duplicate keys are reported at the second one") {
 
 }  // namespace
 }  // namespace respec
+
+namespace respec {
+namespace {
+
+TEST_CASE("overlong values are refused before any pattern runs on them") {
+  auto r = LoadText("version: 1\ngroups:\n  web:\n    targets:\n      - selector: {role: web}\n        instanceType: ecs." +
+                    std::string(60000, 'a') + "\n");
+  CHECK_FALSE(r.ok);
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0] == "f.yaml:6:23: groups.web.targets[0].instanceType: value is too long: 60004 bytes (at most 4096)");
+}
+
+}  // namespace
+}  // namespace respec
