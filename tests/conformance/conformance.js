@@ -137,6 +137,10 @@ async function main() {
     assert.strictEqual(orders.length, 1, 'exactly one order for the token');
     assert.strictEqual(orders[0].OrderId, r1.OrderId);
     assert.strictEqual(orders[0].InstanceType, upgradeTarget);
+    // A new order while that one processes: LastOrderProcessing.
+    await assert.rejects(pop.request('ModifyPrepayInstanceSpec', Object.assign({}, params, { ClientToken: token + '-2' }),
+                                     { method: 'POST' }),
+      (e) => e.code === 'LastOrderProcessing' || assert.fail(String(e.code)));
   });
 
   await check('ecs20140526 (V3) StopInstance', async () => {
@@ -179,13 +183,10 @@ async function main() {
       (e) => e.code === 'SignatureDoesNotMatch' || assert.fail(String(e.code)));
   });
 
-  await check('ecs20140526 (V3) error: LastOrderProcessing/IncorrectInstanceStatus codes pass through', async () => {
-    // A second upgrade while the first order processes: LastOrderProcessing.
+  await check('ecs20140526 (V3) error: StopInstance on a stopped instance -> IncorrectInstanceStatus', async () => {
     await assert.rejects(
-      ecs.modifyPrepayInstanceSpecWithOptions(new Ecs.ModifyPrepayInstanceSpecRequest({
-        regionId: region, instanceId: running[0].InstanceId, instanceType: upgradeTarget, clientToken: 'other-token',
-      }), noRetry),
-      (e) => ['LastOrderProcessing', 'InvalidInstanceType.ValueNotSupported'].includes(e.code) || assert.fail(String(e.code)));
+      ecs.stopInstanceWithOptions(new Ecs.StopInstanceRequest({ instanceId: running[1].InstanceId }), noRetry),
+      (e) => (e.code === 'IncorrectInstanceStatus' && e.statusCode === 403) || assert.fail(`${e.code} ${e.statusCode}`));
   });
 
   const stats = await getJson('/_emulator/stats');
