@@ -217,9 +217,11 @@ void Executor::Impl::PollIfDue() {
 }
 
 void Executor::Impl::Flush() {
-  if (to_submit.empty() && !journal->has_pending()) return;
+  if (to_submit.empty()) return;
   std::string err;
-  if (!journal->Sync(&err) && !aborted) {
+  // Only an action's "call" record must be durable before the call leaves;
+  // outcome records ride along with the next sync (resume re-checks live state).
+  if (need_sync && !journal->Sync(&err) && !aborted) {
     // Without a journal a crash could not be resumed safely: start nothing new.
     if (!stop_new) {
       stop_new = true;
@@ -227,6 +229,7 @@ void Executor::Impl::Flush() {
       Emit(EventKind::kMessage, nullptr, stop_reason);
     }
   }
+  need_sync = false;
   auto batch = std::move(to_submit);
   to_submit.clear();
   for (auto& [token, work] : batch) runner->Submit(token, std::move(work));
@@ -336,7 +339,15 @@ Summary Executor::Impl::Run() {
     TimePoint deadline = waiter.NextPollAt();
     auto now = clock->Now();
     if (deadline == TimePoint::max()) deadline = now + Millis(1000);
-    if (auto token = runner->WaitForCompletion(deadline)) HandleCompletion(*token);
+    if (auto token = runner->WaitForCompletion(deadline)) {
+      HandleCompletion(*token);
+      // Take whatever else finished meanwhile before the next scheduling pass.
+      for (int i = 0; i < 256 && !calls.empty(); ++i) {
+        auto more = runner->WaitForCompletion(clock->Now());
+        if (!more) break;
+        HandleCompletion(*more);
+      }
+    }
   }
   Summary s = MakeSummary();
   journal->Append({{"ev", "end"}, {"exit_code", s.exit_code}, {"t", FormatUtcSeconds(clock->Now())}});

@@ -88,6 +88,7 @@ struct Executor::Impl {
   uint64_t next_token = 1;
   std::map<uint64_t, CallSlot> calls;
   std::vector<std::pair<uint64_t, CallRunner::Work>> to_submit;
+  bool need_sync = false;  // an action call is queued: its journal record must be fsync'd first
   TimePoint started;
 
   // executor.cc

@@ -3,7 +3,9 @@
 // Cloud wrapper that samples the model's truth at every call.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -140,6 +142,8 @@ class RecordingCloud : public CloudWrapper {
   std::set<std::string> originally_running;
   std::map<std::string, int> max_down;
   std::function<void(const std::string& action, const std::string& id)> before;  // fault hooks
+  // Returns an error to answer instead of forwarding the call.
+  std::function<std::optional<CloudError>(const std::string& action, const std::string& id)> fail;
 
   int Count(const std::string& action) const {
     int n = 0;
@@ -153,18 +157,26 @@ class RecordingCloud : public CloudWrapper {
   }
   Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
     Record("StopInstance", id, 1);
+    if (fail)
+      if (auto e = fail("StopInstance", id)) return *e;
     return CloudWrapper::StopInstance(region, id);
   }
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override {
     Record("StartInstance", id, 1);
+    if (fail)
+      if (auto e = fail("StartInstance", id)) return *e;
     return CloudWrapper::StartInstance(region, id);
   }
   Result<Ack> RebootInstance(const std::string& region, const std::string& id) override {
     Record("RebootInstance", id, 1);
+    if (fail)
+      if (auto e = fail("RebootInstance", id)) return *e;
     return CloudWrapper::RebootInstance(region, id);
   }
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
     Record("ModifyPrepayInstanceSpec", r.instance_id, 1);
+    if (fail)
+      if (auto e = fail("ModifyPrepayInstanceSpec", r.instance_id)) return *e;
     return CloudWrapper::ModifyPrepayInstanceSpec(r);
   }
 
