@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include "core/timefmt.h"
 #include "emulator/model_impl.h"
@@ -72,13 +71,13 @@ Result<DescribeInstancesPage> Model::DescribeInstances(const DescribeInstancesRe
   // Candidates in ID order: the named ones, or the whole (sorted) fleet.
   std::vector<size_t> candidates;
   if (!req.instance_ids.empty()) {
-    std::unordered_set<std::string_view> seen;
     for (const auto& id : req.instance_ids) {
-      if (!seen.insert(id).second) continue;
       auto it = m.by_id.find(id);
       if (it != m.by_id.end()) candidates.push_back(it->second);
     }
-    std::sort(candidates.begin(), candidates.end());  // instances are stored in ID order
+    // Instances are stored in ID order, so sorted indices are sorted IDs.
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   } else {
     candidates.resize(m.instances.size());
     for (size_t i = 0; i < candidates.size(); ++i) candidates[i] = i;

@@ -11,6 +11,8 @@
 //   effect (nothing here pays it); it does not block later orders.
 // - The downgrade count is charged when the order is accepted.
 // - Expired: ExpiredTime <= now, or a "financial" operation lock.
+// - An upgrade of an instance that is Pending, Starting or Stopping gets
+//   IncorrectInstanceStatus (the current reference allows Running or Stopped).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -167,8 +169,14 @@ Result<ModifyPrepaySpecResult> Model::ModifyPrepayInstanceSpec(const ModifyPrepa
   if (op == "downgrade") {
     if (in.status != kStopped) return fail("InvalidStatus.NotStopped");
     if (li->w.downgrades_used >= 3) return fail("InstanceDowngrade.QuotaExceed");
-  } else if (m.world.account.in_arrears) {
-    return fail("Account.Arrearage");
+  } else {
+    // The current reference: an upgrade needs a Running or Stopped instance.
+    if (in.status != kRunning && in.status != kStopped)
+      return fail("IncorrectInstanceStatus",
+                  fmt::format("The current status of the resource does not support this operation. "
+                              "(instance {} is {}; an upgrade needs Running or Stopped)",
+                              in.id, in.status));
+    if (m.world.account.in_arrears) return fail("Account.Arrearage");
   }
 
   // --- Accepted: place the order ---

@@ -234,6 +234,17 @@ TEST_CASE("Modify: downgrades need Stopped and at most three are allowed") {
   CHECK(f.Fail(Modify("i-bp1stop", "ecs.g7.large", "downgrade")).code == "InstanceDowngrade.QuotaExceed");
 }
 
+TEST_CASE("Modify: an upgrade needs Running or Stopped") {
+  Fixture f;
+  REQUIRE(f.model.StopInstance("cn-hangzhou", "i-bp1run").ok());
+  CheckError(f.Fail(Modify("i-bp1run", "ecs.g7.xlarge")), "IncorrectInstanceStatus", 403, "i-bp1run");
+  REQUIRE(f.model.StartInstance("cn-hangzhou", "i-bp1stop").ok());
+  CHECK(f.Fail(Modify("i-bp1stop", "ecs.g7.2xlarge")).code == "IncorrectInstanceStatus");
+  f.clock.Advance(Millis(4000));
+  CHECK(f.model.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.xlarge")).ok());   // Stopped
+  CHECK(f.model.ModifyPrepayInstanceSpec(Modify("i-bp1stop", "ecs.g7.2xlarge")).ok());  // Running
+}
+
 TEST_CASE("Modify: account in arrears, no billing method") {
   World w = ModifyWorld();
   w.account.in_arrears = true;
