@@ -9,6 +9,8 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cloud/cloud_wrapper.h"
 #include "core/clock.h"

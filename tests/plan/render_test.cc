@@ -1,0 +1,85 @@
+// Renderers: structure (PlanView) and the exact lines a reviewer reads.
+#include "plan_fixture.h"
+#include "plan/render.h"
+
+using namespace respec;
+using namespace respec::testing;
+
+namespace {
+
+Plan FleetPlan(int web) {
+  auto w = emulator::DefaultWorld();
+  for (int i = 0; i < web; ++i) {
+    auto wi = Inst(fmt::format("i-web{:05d}", i), "ecs.g6.large");
+    wi.instance.name = fmt::format("web-{}", i);
+    w.instances.push_back(wi);
+  }
+  w.instances.push_back(Inst("i-down00001", "ecs.g6.2xlarge"));
+  w.instances.push_back(Inst("i-same00001", "ecs.g6.xlarge"));
+  auto ex = Inst("i-expired01", "ecs.g6.large");
+  ex.instance.expired_time = "2025-01-01T00:00Z";
+  w.instances.push_back(ex);
+  std::string ids;
+  for (int i = 0; i < web; ++i) ids += fmt::format("{}i-web{:05d}", i ? ", " : "", i);
+  Env env(std::move(w));
+  return env.MakeOk(Spec("version: 1\nregions: [cn-hangzhou]\ngroups:\n  web:\n    targets:\n      - instanceIds: [" +
+                             ids + "]\n        instanceType: ecs.g6.xlarge\n  other:\n    dependsOn: [web]\n"
+                             "    targets:\n      - instanceIds: [i-down00001, i-same00001, i-expired01]\n"
+                             "        instanceType: ecs.g6.xlarge\n",
+                         env.clock));
+}
+
+}  // namespace
+
+TEST_CASE("view counts and the summary line") {
+  Plan p = FleetPlan(3);
+  PlanView v = BuildView(p);
+  CHECK(v.counts.upgrades == 3);
+  CHECK(v.counts.downgrades == 1);
+  CHECK(v.counts.blocked == 1);
+  CHECK(v.counts.unchanged == 1);
+  CHECK(v.summary == "Plan: 4 to resize (3 upgrades, 1 downgrade), 1 blocked, 1 unchanged");
+  REQUIRE(v.changes.size() == 4);
+  CHECK(v.changes[0].actions == "modify, restart when finished");
+  CHECK(v.changes[3].actions == "stop, modify (downgrade), start");
+  REQUIRE(v.blocked.size() == 1);
+  CHECK(v.blocked[0].details[0].find("renew first") != std::string::npos);
+  CHECK(v.groups[0].priced);
+  CHECK(v.price_total > 0);
+}
+
+TEST_CASE("text output in Terraform's spirit, colour only when asked") {
+  Plan p = FleetPlan(2);
+  std::string t = RenderText(p, {});
+  CHECK(t.find("  ~ i-web00000 (web-0) ecs.g6.large -> ecs.g6.xlarge  upgrade  Running: modify, restart when finished\n") !=
+        std::string::npos);
+  CHECK(t.find("  ! i-expired01 (n-expired01) instance expired at 2025-01-01T00:00Z") != std::string::npos);
+  CHECK(t.find(" \u2014 renew first") != std::string::npos);
+  CHECK(t.find("Plan: 3 to resize (2 upgrades, 1 downgrade), 1 blocked, 1 unchanged\n") != std::string::npos);
+  CHECK(t.find("uses one of the instance's three downgrade refunds") != std::string::npos);
+  CHECK(t.find("Schedule") != std::string::npos);
+  CHECK(t.find("Price estimate") != std::string::npos);
+  CHECK(t.find("\x1b[") == std::string::npos);
+  RenderOptions c;
+  c.color = true;
+  CHECK(RenderText(p, c).find("\x1b[33m") != std::string::npos);
+}
+
+TEST_CASE("markdown folds large change lists into details") {
+  std::string small = RenderMarkdown(FleetPlan(2), {});
+  CHECK(small.find("<details>") == std::string::npos);
+  CHECK(small.find("| Group | Upgrades |") != std::string::npos);
+  CHECK(small.find("#### Blocked") != std::string::npos);
+  std::string large = RenderMarkdown(FleetPlan(30), {});
+  CHECK(large.find("<details><summary>31 change(s)</summary>") != std::string::npos);
+}
+
+TEST_CASE("DOT shows steps, chains and the group join") {
+  Plan p = FleetPlan(1);
+  std::string d = RenderDot(p);
+  CHECK(d.rfind("digraph respec_plan {", 0) == 0);
+  CHECK(d.find("s0 -> s1;") != std::string::npos);
+  CHECK(d.find("\"join_0\" -> \"join_1\"") != std::string::npos);
+  CHECK(d.find("cluster_1") != std::string::npos);
+  CHECK(MakeRenderer(PlanFormat::kDot)->Render(p) == d);
+}
