@@ -1,0 +1,242 @@
+#include "ecs/ecs_cloud.h"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <chrono>
+
+#include "cloud/error_table.h"
+#include "core/timefmt.h"
+#include "ecs/ecs_params.h"
+#include "ecs/endpoint.h"
+
+namespace respec::ecs {
+namespace {
+
+constexpr const char* kApiVersion = "2014-05-26";
+
+std::string Nonce() {
+  unsigned char raw[16];
+  if (RAND_bytes(raw, sizeof raw) != 1) {
+    // RAND_bytes fails only without entropy; a time-derived nonce still
+    // differs per call, which is all the API asks of it.
+    auto t = std::chrono::steady_clock::now().time_since_epoch().count();
+    for (size_t i = 0; i < sizeof raw; ++i) raw[i] = static_cast<unsigned char>(t >> (i % 8 * 8)) ^ static_cast<unsigned char>(i * 131);
+  }
+  std::string out;
+  for (unsigned char c : raw) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+std::string QueryString(const sign::Params& params) {
+  std::string q;
+  for (const auto& [k, v] : params) {
+    if (!q.empty()) q.push_back('&');
+    q += sign::PercentEncode(k);
+    q.push_back('=');
+    q += sign::PercentEncode(v);
+  }
+  return q;
+}
+
+bool IsSecretName(const std::string& name) {
+  static const char* kNames[] = {"Signature", "SecurityToken", "AccessKeySecret", "Authorization",
+                                 "x-acs-security-token"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
+
+void ReplaceAll(std::string* s, const std::string& what) {
+  if (what.size() < 4) return;  // too short to be a secret; would mangle text
+  for (size_t p = s->find(what); p != std::string::npos; p = s->find(what, p + 4))
+    s->replace(p, what.size(), "****");
+}
+
+}  // namespace
+
+EcsCloud::EcsCloud(const Credentials& creds, EcsOptions options, Clock* clock)
+    : creds_(creds), options_(std::move(options)), clock_(clock), transport_(options_.transport) {}
+
+std::unique_ptr<EcsCloud> EcsCloud::Create(const Credentials& creds, EcsOptions options,
+                                           Clock* clock, std::string* error, std::string* warning) {
+  if (creds.empty()) {
+    *error = "no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
+             "(or configure the aliyun CLI)";
+    return nullptr;
+  }
+  if (!options.endpoint.empty()) {
+    EndpointCheck check = ResolveEndpoint(options.endpoint, "", !creds.security_token.empty());
+    if (!check.endpoint) {
+      *error = check.error;
+      return nullptr;
+    }
+    if (warning) *warning = check.warning;
+  }
+  if (options.transport.user_agent.empty())
+    options.transport.user_agent = std::string("respec/") + RESPEC_VERSION;
+  return std::unique_ptr<EcsCloud>(new EcsCloud(creds, std::move(options), clock));
+}
+
+bool EcsCloud::BuildRequest(const std::string& action, const std::string& region,
+                            const sign::Params& params, HttpRequest* out, std::string* signature,
+                            std::string* error) const {
+  EndpointCheck check =
+      ResolveEndpoint(options_.endpoint, region, !creds_.security_token.empty());
+  if (!check.endpoint) {
+    *error = check.error;
+    return false;
+  }
+  const Endpoint& ep = *check.endpoint;
+  const std::string nonce = Nonce();
+  const std::string timestamp = FormatUtcSeconds(clock_->Now());
+  out->method = "POST";
+  out->body.clear();
+  out->headers.clear();
+
+  if (options_.signature == SignatureVersion::kV3) {
+    sign::V3Request v3;
+    v3.method = out->method;
+    v3.path = "/";
+    v3.query = params;
+    v3.hashed_payload = sign::Sha256Hex("");
+    v3.headers = {{"host", ep.host_header},
+                  {"x-acs-action", action},
+                  {"x-acs-version", kApiVersion},
+                  {"x-acs-date", timestamp},
+                  {"x-acs-signature-nonce", nonce},
+                  {"x-acs-content-sha256", v3.hashed_payload}};
+    if (!creds_.security_token.empty())
+      v3.headers.emplace_back("x-acs-security-token", creds_.security_token);
+    std::vector<std::string> signed_headers;
+    for (const auto& h : v3.headers) signed_headers.push_back(h.first);
+    *signature = sign::V3Signature(
+        creds_.access_key_secret,
+        sign::V3StringToSign(sign::V3CanonicalRequest(v3, signed_headers)));
+    out->headers = v3.headers;
+    out->headers.emplace_back(
+        "Authorization", sign::V3Authorization(creds_.access_key_id, signed_headers, *signature));
+    out->headers.emplace_back("Accept", "application/json");
+    out->url = ep.base_url + "/" + (params.empty() ? "" : "?" + QueryString(params));
+  } else {
+    sign::Params all = params;
+    all.emplace_back("Action", action);
+    all.emplace_back("Version", kApiVersion);
+    all.emplace_back("Format", "JSON");
+    all.emplace_back("AccessKeyId", creds_.access_key_id);
+    all.emplace_back("SignatureMethod", "HMAC-SHA1");
+    all.emplace_back("SignatureVersion", "1.0");
+    all.emplace_back("SignatureNonce", nonce);
+    all.emplace_back("Timestamp", timestamp);
+    if (!creds_.security_token.empty()) all.emplace_back("SecurityToken", creds_.security_token);
+    *signature = sign::RpcSignature(creds_.access_key_secret, sign::RpcStringToSign(out->method, all));
+    all.emplace_back("Signature", *signature);
+    out->url = ep.base_url + "/?" + QueryString(all);
+  }
+  return true;
+}
+
+std::string EcsCloud::Scrub(std::string text, const std::string& signature) const {
+  const std::string& token = creds_.security_token;
+  for (const std::string& s :
+       {creds_.access_key_secret, token, sign::PercentEncode(token),
+        sign::PercentEncode(sign::PercentEncode(token)), signature, sign::PercentEncode(signature),
+        sign::PercentEncode(sign::PercentEncode(signature))}) {
+    if (!s.empty()) ReplaceAll(&text, s);
+  }
+  return text;
+}
+
+void EcsCloud::Log(int level, const std::string& line) const {
+  if (options_.log && options_.verbosity >= level) options_.log(line);
+}
+
+template <class T>
+Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
+                         const std::string& instance_id, const sign::Params& params,
+                         Result<T> (*decode)(const RawResponse&, const CallInfo&)) {
+  const CallInfo info{action, instance_id, region};
+  HttpRequest req;
+  std::string signature, error;
+  const std::string subject = instance_id.empty() ? region : instance_id + " " + region;
+  if (options_.verbosity >= 2) {
+    std::string shown;
+    for (const auto& [k, v] : params)
+      shown += fmt::format(" {}={}", k, IsSecretName(k) ? "****" : v);
+    Log(2, fmt::format("ecs: > {} {} params:{}", action, subject, shown.empty() ? " (none)" : shown));
+  }
+  if (!BuildRequest(action, region, params, &req, &signature, &error)) {
+    CloudError e = MakeCloudError("InvalidParameter", action + ": " + error, 0);
+    e.http_status = 0;
+    e.category = ErrorCategory::kBadRequest;
+    e.action = action;
+    e.instance_id = instance_id;
+    Log(1, fmt::format("ecs: {} {} -> not sent: {}", action, subject, error));
+    return e;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Result<RawResponse> raw = transport_.Send(req, info);
+  Result<T> result = raw.ok() ? decode(raw.value(), info) : Result<T>(raw.error());
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - t0).count();
+  if (result.ok()) {
+    Log(1, fmt::format("ecs: {} {} -> HTTP {} RequestId={} {} ms", action, subject,
+                       raw.value().http_status, result.value().request_id, ms));
+    return result;
+  }
+  CloudError& e = result.error();
+  e.message = Scrub(std::move(e.message), signature);
+  Log(1, fmt::format("ecs: {} {} -> {} (HTTP {}) RequestId={} {} ms: {}", action, subject, e.code,
+                     e.http_status, e.request_id.empty() ? "-" : e.request_id, ms, e.message));
+  return result;
+}
+
+}  // namespace respec::ecs
+
+// --- The calls ---
+
+namespace respec::ecs {
+
+Result<DescribeInstancesPage> EcsCloud::DescribeInstances(const DescribeInstancesRequest& req) {
+  return Call<DescribeInstancesPage>("DescribeInstances", req.region, "",
+                                     DescribeInstancesParams(req), &DecodeDescribeInstances);
+}
+
+Result<DescribeInstanceTypesPage> EcsCloud::DescribeInstanceTypes(
+    const DescribeInstanceTypesRequest& req) {
+  return Call<DescribeInstanceTypesPage>("DescribeInstanceTypes", req.region, "",
+                                         DescribeInstanceTypesParams(req),
+                                         &DecodeDescribeInstanceTypes);
+}
+
+Result<ResourcesModificationResult> EcsCloud::DescribeResourcesModification(
+    const ResourcesModificationRequest& req) {
+  return Call<ResourcesModificationResult>("DescribeResourcesModification", req.region,
+                                           req.instance_id, ResourcesModificationParams(req),
+                                           &DecodeResourcesModification);
+}
+
+Result<Price> EcsCloud::DescribeInstanceModificationPrice(const ModificationPriceRequest& req) {
+  return Call<Price>("DescribeInstanceModificationPrice", req.region, req.instance_id,
+                     ModificationPriceParams(req), &DecodeModificationPrice);
+}
+
+Result<Ack> EcsCloud::StopInstance(const std::string& region, const std::string& id) {
+  return Call<Ack>("StopInstance", region, id, PowerParams(region, id), &DecodeAck);
+}
+
+Result<Ack> EcsCloud::StartInstance(const std::string& region, const std::string& id) {
+  return Call<Ack>("StartInstance", region, id, PowerParams(region, id), &DecodeAck);
+}
+
+Result<Ack> EcsCloud::RebootInstance(const std::string& region, const std::string& id) {
+  return Call<Ack>("RebootInstance", region, id, PowerParams(region, id), &DecodeAck);
+}
+
+Result<ModifyPrepaySpecResult> EcsCloud::ModifyPrepayInstanceSpec(
+    const ModifyPrepaySpecRequest& req) {
+  return Call<ModifyPrepaySpecResult>("ModifyPrepayInstanceSpec", req.region, req.instance_id,
+                                      ModifyPrepayParams(req), &DecodeModifyPrepay);
+}
+
+}  // namespace respec::ecs

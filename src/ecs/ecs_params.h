@@ -1,0 +1,22 @@
+// The ECS API parameters of each call respec makes, built from cloud.h's
+// typed requests: names and value formats as the API reference spells them
+// (InstanceIds as a JSON array string, Tag.N.Key/Value, booleans as
+// "true"/"false"). Empty optional fields are omitted, never sent empty.
+// Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+
+#include "cloud/cloud.h"
+#include "ecs/signer.h"
+
+namespace respec::ecs {
+
+sign::Params DescribeInstancesParams(const DescribeInstancesRequest& r);
+sign::Params DescribeInstanceTypesParams(const DescribeInstanceTypesRequest& r);
+sign::Params ResourcesModificationParams(const ResourcesModificationRequest& r);
+sign::Params ModificationPriceParams(const ModificationPriceRequest& r);
+sign::Params PowerParams(const std::string& region, const std::string& instance_id);
+sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r);
+
+}  // namespace respec::ecs

@@ -1,0 +1,46 @@
+// Endpoint: where ECS requests go. Default https://ecs.<region>.aliyuncs.com
+// (the regional endpoint, valid for every region); a profile's `endpoint` or
+// --endpoint overrides it for every region (e.g. http://127.0.0.1:8470 for
+// `respec emulator`, which serves all regions).
+//
+// Plain http: the issue allows it "only for loopback, with a warning
+// otherwise". Decision: http to a loopback host (127.0.0.0/8, localhost,
+// ::1) is accepted silently; http to any other host is accepted with a
+// warning (a lab emulator in a container is a real use) EXCEPT when an STS
+// SecurityToken would travel with the requests: the token is a bearer
+// credential, so that combination is refused. Signatures never expose the
+// AccessKeySecret, but the requests' content would be readable on the wire.
+// Any other scheme, a missing host, user:password@ or a query/fragment is
+// refused with a message naming the endpoint.
+//
+// Pure functions, thread-safe, no exceptions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace respec::ecs {
+
+struct Endpoint {
+  std::string scheme;    // "https" | "http"
+  std::string host;      // without brackets for IPv6
+  std::string port;      // "" = scheme default
+  std::string base_url;  // scheme://host[:port] (IPv6 bracketed), no trailing slash
+  std::string host_header;  // host[:port] as the Host header carries it
+  bool loopback = false;
+};
+
+struct EndpointCheck {
+  std::optional<Endpoint> endpoint;  // set when usable
+  std::string error;                 // why not, when unusable
+  std::string warning;               // usable, but the user should know
+};
+
+// `override_url` empty: the default regional endpoint for `region`.
+// `with_sts_token`: requests will carry a SecurityToken.
+EndpointCheck ResolveEndpoint(const std::string& override_url, const std::string& region,
+                              bool with_sts_token);
+
+bool IsLoopbackHost(const std::string& host);
+
+}  // namespace respec::ecs
