@@ -25,7 +25,7 @@ void RegisterEmulator(CLI::App& app, GlobalOptions&, Runner* run) {
   cmd->add_option("--time-scale", cfg->time_scale, "Run emulated time X times faster than real time")
       ->capture_default_str();
   cmd->add_option("--faults", cfg->faults,
-                  "Inject faults, e.g. throttling=0.1,last_order=0.05,internal=0.02,drop=0.01,slow=0.01");
+                  "Inject faults per request, e.g. throttling=0.1,last-order=0.05,internal=0.02,drop=0.01,slow=0.01,slow-ms=300");
   cmd->add_option("--qps", cfg->qps, "Per-action rate limit: N (all actions) or Action=N; repeatable");
   cmd->add_option("--state-file", cfg->state_file, "Restore state from F at start, save it at exit");
   cmd->add_option("--port-file", cfg->port_file, "Write the listening port to F once ready");

@@ -36,7 +36,7 @@ using FaultSource = std::function<InjectedFault(const std::string& action)>;
 struct ApiOptions {
   std::map<std::string, double> qps_limits;  // per action; absent = default_qps
   double default_qps = 100;                  // <= 0: unlimited
-  Millis slow_delay{1500};                   // added to a response by the slow fault
+  Millis slow_delay{200};                    // added to a response by the slow fault
   std::string host_id = "ecs.aliyuncs.com";  // HostId in error bodies
   FaultSource faults;                        // empty: no faults
 };

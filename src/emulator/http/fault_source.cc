@@ -12,6 +12,7 @@ bool MakeFaultSource(const std::string& spec, uint64_t seed, ApiOptions* options
                      std::shared_ptr<void>* keep_alive, std::string* error) {
   FaultSpec parsed;
   if (!ParseFaultSpec(spec, &parsed, error)) return false;
+  options->slow_delay = Millis(parsed.slow_ms);
   auto injector = std::make_shared<FaultInjector>(parsed, seed);
   *keep_alive = injector;
   options->faults = [inj = injector.get()](const std::string& action) {
