@@ -213,3 +213,28 @@ TEST_CASE("files: search order, explicit path, group-readable secrets") {
 
 }  // namespace
 }  // namespace respec
+
+namespace respec {
+namespace {
+
+TEST_CASE("examples/respec.toml is valid, every profile of it") {
+  const char* src = std::getenv("RESPEC_SOURCE_DIR");
+  std::string path = std::string(src ? src : RESPEC_SOURCE_DIR) + "/examples/respec.toml";
+  for (const char* name : {"", "emulator", "prod"}) {
+    ConfigRequest req;
+    req.explicit_path = path;
+    req.profile = name;
+    req.env = FixedEnvironment({});
+    Profile p;
+    std::string used;
+    std::vector<ConfigDiagnostic> diags;
+    INFO(name);
+    CHECK(LoadProfile(req, &p, &used, &diags));
+    for (const auto& d : diags) FAIL_CHECK(d.ToString());
+    CHECK(used == path);
+    CHECK_FALSE(p.region.empty());
+  }
+}
+
+}  // namespace
+}  // namespace respec
