@@ -59,6 +59,9 @@ struct SignOptions {
   std::string v3_algorithm = "ACS3-HMAC-SHA256";
   bool v3_form_body = false;         // V3: parameters in a form body instead of the query
   std::vector<std::pair<std::string, std::string>> extra_headers;  // sent, not signed
+  // A new connection: libcurl silently resends a request whose reused
+  // connection closed unanswered, which would hide a dropped answer.
+  bool fresh_connection = false;
 };
 
 class HttpFixture {
@@ -83,6 +86,7 @@ class HttpFixture {
   uint16_t port = 0;
 
  private:
+  bool fresh_ = false;
   Reply Perform(const std::string& method, const std::string& url,
                 const std::vector<std::string>& headers, const std::string& body);
   std::string NextNonce();

@@ -97,6 +97,8 @@ Reply HttpFixture::Perform(const std::string& method, const std::string& url,
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &r.body);
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 10000L);
   curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  if (fresh_) curl_easy_setopt(curl_, CURLOPT_FRESH_CONNECT, 1L);
+  fresh_ = false;
   r.curl = curl_easy_perform(curl_);
   curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &r.status);
   char* ct = nullptr;
@@ -155,6 +157,7 @@ Reply HttpFixture::Rpc(const std::string& action, sign::Params params, SignOptio
     kept.emplace_back("Signature", sign::RpcSignature(o.secret, sts));
   }
   std::string encoded = Encode(kept);
+  fresh_ = o.fresh_connection;
   if (o.method == "POST")
     return Raw("POST", "/", {"Content-Type: application/x-www-form-urlencoded"}, encoded);
   return Raw(o.method, "/?" + encoded, {}, "");
@@ -189,6 +192,7 @@ Reply HttpFixture::V3(const std::string& action, sign::Params params, SignOption
     if (o.v3_algorithm != "ACS3-HMAC-SHA256") auth.replace(0, auth.find(' '), o.v3_algorithm);
     lines.push_back("Authorization: " + auth);
   }
+  fresh_ = o.fresh_connection;
   std::string target = "/";
   if (!query.empty()) target += "?" + Encode(query);
   return Raw("POST", target, lines, o.tamper_body.empty() ? body : o.tamper_body);
