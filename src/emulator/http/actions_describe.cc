@@ -62,8 +62,12 @@ Result<Json> HandleDescribeInstances(const ActionContext& c) {
   DescribeInstancesRequest req;
   CloudError err;
   req.region = p.Get("RegionId");
-  if (const std::string* ids = p.Find("InstanceIds"))
+  bool empty_id_filter = false;
+  if (const std::string* ids = p.Find("InstanceIds")) {
     if (!ParseInstanceIds(*ids, &req.instance_ids, &err)) return err;
+    // The API documents "[]" as a filter that matches nothing.
+    empty_id_filter = req.instance_ids.empty();
+  }
   for (int n = 1; n <= kMaxTags; ++n) {
     const std::string* key = p.Find(fmt::format("Tag.{}.Key", n));
     const std::string* value = p.Find(fmt::format("Tag.{}.Value", n));
@@ -85,6 +89,7 @@ Result<Json> HandleDescribeInstances(const ActionContext& c) {
 
   auto page = c.model.DescribeInstances(req);
   if (!page.ok()) return page.error();
+  if (empty_id_filter) page->instances.clear(), page->total_count = 0, page->next_token.clear();
   Json list = Json::array();
   for (const Instance& i : page->instances) list.push_back(InstanceJson(i));
   Json j;
