@@ -1,20 +1,290 @@
-// Placeholder until the apply command's module lands.
+// respec apply PLAN.json | -f FLEET.yaml [--auto-approve] [--json]
+//               [--fail-fast] [--state-dir DIR]
+// Executes a reviewed plan (apply/executor.h). With -f it plans first,
+// shows the plan and asks for `yes` on a terminal (--auto-approve skips the
+// question; without a terminal and without it, apply refuses).
+// Exit: 0 every change applied; 1 otherwise (failures, skipped instances,
+// interrupt, stale plan, lock held, bad input).
+//
+// Signals: the first SIGINT/SIGTERM asks the executor to start nothing new
+// and finish the chains in flight (so nothing is left stopped); the second
+// stops at once (the journal makes the run resumable). The handler only
+// bumps an atomic counter; the executor's loop polls it.
 #include <CLI/CLI.hpp>
 
-#include <iostream>
+#include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "apply/call_runner.h"
+#include "apply/executor.h"
+#include "apply/journal.h"
+#include "apply/lock.h"
+#include "apply/preflight.h"
+#include "apply/reporter.h"
 #include "cli/commands.h"
+#include "cloud/retrying_cloud.h"
+#include "config/config.h"
+#include "config/credentials_loader.h"
+#include "core/clock.h"
+#include "core/timefmt.h"
+#include "core/version.h"
+#include "ecs/ecs_cloud.h"
+#include "plan/plan_file.h"
+#include "plan/planner.h"
+#include "plan/render.h"
+#include "spec/loader.h"
 
 namespace respec::cli {
+namespace {
 
-void RegisterApply(CLI::App& app, GlobalOptions&, Runner* run) {
-  auto* cmd = app.add_subcommand("apply", "(not yet available)");
-  cmd->callback([run] {
-    *run = [] {
-      std::cerr << "respec apply: not yet available\n";
+struct ApplyOpts {
+  std::string plan_file;
+  std::string spec_file;
+  bool auto_approve = false;
+  bool json = false;
+  bool fail_fast = false;
+  std::string state_dir;
+};
+
+std::atomic<int> g_interrupts{0};
+
+extern "C" void OnInterrupt(int sig) {
+  if (g_interrupts.fetch_add(1) + 1 >= 2) {
+    // A third signal kills the default way, in case something hangs.
+    struct sigaction sa{};
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
+void InstallSignalHandlers() {
+  struct sigaction sa{};
+  sa.sa_handler = OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// The production Cloud: EcsCloud behind the retrying, rate-limited wrapper.
+// (Minimal local builder, like cmd_plan.cc's; cli/cloud_factory.h replaces
+// it once it lands.)
+struct CloudStack {
+  std::unique_ptr<ecs::EcsCloud> ecs;
+  std::unique_ptr<RetryingCloud> retrying;
+  Cloud* cloud() { return retrying.get(); }
+};
+
+bool BuildCloud(const GlobalOptions& g, const Profile& profile, Clock* clock, CloudStack* out) {
+  CredentialSources src;
+  src.aliyun_profile = profile.credentials_profile;
+  auto creds = LoadCredentials(src);
+  for (const auto& w : creds.warnings) std::cerr << "respec apply: warning: " << w << "\n";
+  if (!creds.ok()) {
+    for (const auto& e : creds.errors) std::cerr << "respec apply: " << e << "\n";
+    if (creds.errors.empty()) std::cerr << "respec apply: no credentials found\n";
+    return false;
+  }
+  ecs::EcsOptions eo;
+  eo.endpoint = !g.endpoint.empty() ? g.endpoint : profile.endpoint;
+  eo.signature = profile.signature == "v1" ? ecs::SignatureVersion::kRpc1 : ecs::SignatureVersion::kV3;
+  eo.transport.connect_timeout = Millis(profile.connect_timeout_ms);
+  eo.transport.total_timeout = Millis(profile.request_timeout_ms);
+  eo.transport.user_agent = std::string("respec/") + kVersion;
+  eo.verbosity = g.verbose;
+  if (g.verbose > 0) eo.log = [](std::string_view line) { std::cerr << line << "\n"; };
+  std::string error, warning;
+  out->ecs = ecs::EcsCloud::Create(creds.credentials, eo, clock, &error, &warning);
+  if (!warning.empty()) std::cerr << "respec apply: warning: " << warning << "\n";
+  if (!out->ecs) {
+    std::cerr << "respec apply: " << error << "\n";
+    return false;
+  }
+  out->retrying = std::make_unique<RetryingCloud>(out->ecs.get(), RetryPolicy::From(profile.retry),
+                                                  profile.rate, clock);
+  if (g.verbose > 0)
+    out->retrying->SetRetryObserver([](const RetryEvent& e) {
+      std::cerr << fmt::format("retry {} {} after {} (attempt {}), waiting {} ms\n", e.action, e.instance_id,
+                               e.code, e.attempt, e.delay.count());
+    });
+  return true;
+}
+
+bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& profile, Clock* clock,
+                  Cloud* cloud, Plan* plan) {
+  FleetSpec spec;
+  std::vector<Diagnostic> diags;
+  bool ok = LoadFleetSpec(o.spec_file, *clock, &spec, &diags);
+  for (const auto& d : diags) std::cerr << d.ToString() << "\n";
+  if (!ok) return false;
+  for (auto& group : spec.groups) {
+    if (group.regions.empty() && !profile.region.empty()) group.regions = {profile.region};
+    if (group.regions.empty()) {
+      std::cerr << "respec apply: group " << group.name
+                << " has no region: set regions in the fleet spec or region in the profile\n";
+      return false;
+    }
+  }
+  PlannerOptions po;
+  po.api_qps = profile.rate.default_qps;
+  po.read_concurrency = std::max(1, std::min(profile.http_concurrency, 8));
+  auto outcome = MakePlan(spec, cloud, *clock, po);
+  if (!outcome.ok()) {
+    for (const auto& e : outcome.errors) std::cerr << "respec apply: " << e << "\n";
+    return false;
+  }
+  *plan = std::move(*outcome.plan);
+  RenderOptions ro;
+  ro.color = UseColor(g);
+  (o.json ? std::cerr : std::cout) << MakeRenderer(PlanFormat::kText, ro)->Render(*plan);
+  return true;
+}
+
+bool Approved(const ApplyOpts& o) {
+  if (o.auto_approve) return true;
+  if (isatty(STDIN_FILENO) != 1) {
+    std::cerr << "respec apply: refusing to apply without confirmation: stdin is not a terminal; "
+                 "review the plan and pass --auto-approve (or apply a saved plan file)\n";
+    return false;
+  }
+  std::cerr << "\nDo you want to apply these changes? Only 'yes' will be accepted: " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer) || answer != "yes") {
+    std::cerr << "Apply cancelled.\n";
+    return false;
+  }
+  return true;
+}
+
+std::string StateDir(const ApplyOpts& o, const Profile& profile) {
+  if (!o.state_dir.empty()) return o.state_dir;
+  if (const char* e = std::getenv("RESPEC_STATE_DIR"); e && *e) return e;
+  return profile.state_dir.empty() ? ".respec" : profile.state_dir;
+}
+
+int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
+  if (o.plan_file.empty() == o.spec_file.empty()) {
+    std::cerr << "respec apply: give either a plan file (respec apply PLAN.json) or a fleet spec (-f FLEET.yaml)\n";
+    return 1;
+  }
+  SystemClock clock;
+  ConfigRequest cr;
+  cr.explicit_path = g.config;
+  cr.profile = g.profile;
+  Profile profile;
+  std::string used;
+  std::vector<ConfigDiagnostic> cdiags;
+  bool config_ok = LoadProfile(cr, &profile, &used, &cdiags);
+  for (const auto& d : cdiags) std::cerr << d.ToString() << "\n";
+  if (!config_ok) return 1;
+
+  CloudStack stack;
+  Plan plan;
+  if (!o.plan_file.empty()) {
+    std::vector<std::string> errors;
+    if (!LoadPlanFile(o.plan_file, &plan, &errors)) {
+      for (const auto& e : errors) std::cerr << "respec apply: " << e << "\n";
       return 1;
-    };
-  });
+    }
+    if (!BuildCloud(g, profile, &clock, &stack)) return 1;
+  } else {
+    if (!BuildCloud(g, profile, &clock, &stack)) return 1;
+    if (!PlanFromSpec(o, g, profile, &clock, stack.cloud(), &plan)) return 1;
+  }
+  PlanCounts counts = CountPlan(plan);
+  if (counts.changes() == 0) {
+    std::cerr << "respec apply: no changes to apply\n";
+    return 0;
+  }
+  if (counts.blocked > 0)
+    std::cerr << "respec apply: note: " << counts.blocked << " blocked instance(s) are left as they are\n";
+  if (!o.spec_file.empty() && !Approved(o)) return 1;
+
+  const std::string state_dir = StateDir(o, profile);
+  ApplyLock lock;
+  std::string message;
+  if (!lock.Acquire(state_dir, FormatUtcSeconds(clock.Now()), &message)) {
+    std::cerr << "respec apply: " << message << "\n";
+    return 1;
+  }
+  const std::string journal_path = Journal::PathFor(state_dir, plan.plan_id);
+  JournalState resume = Journal::Load(journal_path);
+  if (resume.runs > 0 && !o.json)
+    std::cerr << "respec apply: resuming from " << journal_path << " (" << resume.steps_done.size()
+              << " steps done, " << resume.finished.size() << " instances finished)\n";
+
+  PreflightResult pre = CheckPlanAgainstLive(plan, stack.cloud(), resume.touched);
+  if (pre.error) {
+    std::cerr << "respec apply: cannot read live state: " << pre.error->Describe() << "\n";
+    return 1;
+  }
+  if (!pre.differences.empty()) {
+    std::cerr << "respec apply: the plan is stale: " << pre.differences.size()
+              << " instance(s) changed since it was made:\n";
+    for (const auto& d : pre.differences) std::cerr << "  " << d.Describe() << "\n";
+    std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
+    return 1;
+  }
+
+  Journal journal;
+  if (!journal.Open(journal_path, &message)) {
+    std::cerr << "respec apply: " << message << "\n";
+    return 1;
+  }
+  std::unique_ptr<Reporter> reporter;
+  if (o.json) reporter = MakeJsonReporter(std::cout);
+  else if (isatty(STDOUT_FILENO) == 1) reporter = MakeTtyReporter(std::cout, UseColor(g));
+  else reporter = MakePlainReporter(std::cout);
+
+  ExecutorOptions eo;
+  eo.fail_fast = o.fail_fast;
+  eo.resume = std::move(resume);
+  eo.live = std::move(pre.live);
+  eo.interrupt_level = [] { return g_interrupts.load(); };
+  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
+  // emulator runs N times faster than the seeds' timings.
+  if (const char* ts = std::getenv("RESPEC_TIME_SCALE")) {
+    double v = std::atof(ts);
+    if (v > 0) eo.waiter.time_scale = v;
+  }
+  InstallSignalHandlers();
+  auto runner = std::make_unique<ThreadPoolRunner>(std::max(1, profile.http_concurrency), &clock);
+  Executor executor(&plan, stack.cloud(), &clock, runner.get(), &journal, reporter.get(), std::move(eo));
+  Summary s = executor.Run();
+  if (!o.json) {
+    auto total = stack.retrying->Total();
+    std::cerr << fmt::format("API: {} calls, {} requests, {} Throttling, {} LastOrderProcessing, {} transient\n",
+                             total.calls, total.attempts, total.throttled, total.order_busy, total.transient);
+  }
+  if (s.aborted) {
+    // Calls in flight may be sleeping in backoff; the journal has what a resume needs.
+    std::cout << std::flush;
+    std::cerr << std::flush;
+    lock.Release();
+    ::_exit(1);
+  }
+  return s.exit_code;
+}
+
+}  // namespace
+
+void RegisterApply(CLI::App& app, GlobalOptions& g, Runner* run) {
+  auto o = std::make_shared<ApplyOpts>();
+  auto* cmd = app.add_subcommand("apply", "Execute a plan: resize the instances at the API's rate limit");
+  cmd->add_option("plan", o->plan_file, "Plan file made by `respec plan --out`");
+  cmd->add_option("-f,--file", o->spec_file, "Fleet spec (YAML): plan, show, ask, then apply");
+  cmd->add_flag("--auto-approve", o->auto_approve, "With -f: apply without asking (pipelines)");
+  cmd->add_flag("--json", o->json, "One JSON event per line (schemas/events.schema.json)");
+  cmd->add_flag("--fail-fast", o->fail_fast, "Start nothing new after the first failure");
+  cmd->add_option("--state-dir", o->state_dir,
+                  "Journal and lock directory (default: RESPEC_STATE_DIR, else the profile's stateDir, .respec)");
+  cmd->callback([run, o, &g] { *run = [o, &g] { return RunApply(*o, g); }; });
 }
 
 }  // namespace respec::cli
