@@ -1,0 +1,144 @@
+// plan_bench [N]: the planner's in-process cost on a synthetic fleet.
+//   1. diff + graph: DecideInstance for N instances (half changed), step
+//      numbering, CheckPlanGraph (Boost topological sort) and the schedule
+//      estimate. Target: N = 100,000 in under 1 s.
+//   2. MakePlan end to end against the emulator Model (no HTTP), with the
+//      API calls it made, and PlanToJson.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cloud/cloud_wrapper.h"
+#include "core/clock.h"
+#include "emulator/model.h"
+#include "emulator/world.h"
+#include "plan/diff.h"
+#include "plan/graph.h"
+#include "plan/plan_file.h"
+#include "plan/planner.h"
+#include "plan/steps.h"
+
+using namespace respec;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+double Ms(Steady::time_point a, Steady::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+struct Counting : CloudWrapper {
+  using CloudWrapper::CloudWrapper;
+  std::atomic<int> calls{0};
+  Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& r) override {
+    ++calls;
+    return CloudWrapper::DescribeInstances(r);
+  }
+  Result<DescribeInstanceTypesPage> DescribeInstanceTypes(const DescribeInstanceTypesRequest& r) override {
+    ++calls;
+    return CloudWrapper::DescribeInstanceTypes(r);
+  }
+  Result<ResourcesModificationResult> DescribeResourcesModification(const ResourcesModificationRequest& r) override {
+    ++calls;
+    return CloudWrapper::DescribeResourcesModification(r);
+  }
+  Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& r) override {
+    ++calls;
+    return CloudWrapper::DescribeInstanceModificationPrice(r);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  auto world = emulator::GenerateWorld(n, 42);
+  VirtualClock clock;
+
+  Catalog catalog;
+  for (const auto& c : world.catalog) catalog.emplace(c.type.id, c.type);
+  Target web, other;
+  web.instance_type = "ecs.g7.2xlarge";
+  other.instance_type = "ecs.r7.2xlarge";
+
+  // 1. diff + graph on the live state as DescribeInstances returns it.
+  auto t0 = Steady::now();
+  Plan plan;
+  plan.plan_id = std::string(64, '0');
+  plan.groups = {{"web", 10, {}, 0}, {"db", 10, {"web"}, -1}};
+  std::vector<std::vector<StepKind>> chains;
+  plan.instances.reserve(size_t(n));
+  for (const auto& wi : world.instances) {
+    const Instance& in = wi.instance;
+    bool is_web = (in.tags[0].second == "web" || in.tags[0].second == "api");
+    const Target& t = is_web ? web : other;
+    Decision d = DecideInstance(in.id, &in, t, is_web ? "web" : "db", &catalog, clock.Now());
+    plan.instances.push_back(std::move(d.plan));
+    chains.push_back(std::move(d.chain));
+  }
+  for (size_t i = 0; i < plan.instances.size(); ++i) {
+    InstancePlan& p = plan.instances[i];
+    int prev = -1;
+    for (StepKind k : chains[i]) {
+      Step s;
+      s.id = int(plan.steps.size());
+      s.instance_id = p.instance_id;
+      s.kind = k;
+      s.group = p.group;
+      if (k == StepKind::kModify) s.client_token = MakeClientToken(plan.plan_id, p.instance_id, "modify");
+      if (prev >= 0) plan.edges.emplace_back(prev, s.id);
+      prev = s.id;
+      p.steps.push_back(s.id);
+      plan.steps.push_back(std::move(s));
+    }
+  }
+  auto t1 = Steady::now();
+  auto check = CheckPlanGraph(plan);
+  auto sched = EstimateSchedule(plan);
+  auto t2 = Steady::now();
+  PlanCounts c = CountPlan(plan);
+  std::printf("diff+graph: %d instances (%d changes, %d blocked, %d unchanged), %zu steps, %zu vertices, "
+              "%zu edges: diff %.0f ms + graph %.0f ms = %.0f ms (target < 1000 ms) %s\n",
+              n, c.changes(), c.blocked, c.unchanged, plan.steps.size(), check.vertex_count, check.edge_count,
+              Ms(t0, t1), Ms(t1, t2), Ms(t0, t2), check.ok ? "" : check.error.c_str());
+  std::printf("schedule estimate: %d waves, %.0f s\n", sched.waves, sched.seconds);
+
+  // 2. MakePlan end to end against the in-process Model.
+  emulator::Model model(std::move(world), &clock);
+  Counting counting(&model);
+  FleetSpec spec;
+  spec.path = "bench.yaml";
+  spec.sha256 = std::string(64, 'a');
+  Group g1, g2;
+  g1.name = "web";
+  g1.regions = {"cn-hangzhou"};
+  Target t1s = web;
+  t1s.selector = {{"role", "web"}};
+  g1.targets = {t1s};
+  g2.name = "api";
+  g2.regions = {"cn-hangzhou"};
+  Target t2s = other;
+  t2s.instance_type = "ecs.c7.2xlarge";
+  t2s.selector = {{"role", "api"}};
+  g2.targets = {t2s};
+  g2.depends_on = {"web"};
+  spec.groups = {g1, g2};
+  auto t3 = Steady::now();
+  auto out = MakePlan(spec, &counting, clock);
+  auto t4 = Steady::now();
+  if (!out.ok()) {
+    std::fprintf(stderr, "MakePlan failed: %s\n", out.errors.empty() ? "?" : out.errors[0].c_str());
+    return 1;
+  }
+  std::string json = PlanToJson(*out.plan);
+  auto t5 = Steady::now();
+  PlanCounts c2 = CountPlan(*out.plan);
+  std::printf("MakePlan (in-process Model): %zu instances selected, %d changes, %d API calls "
+              "(%.4f per fleet instance): %.0f ms; PlanToJson %.1f MB in %.0f ms\n",
+              out.plan->instances.size(), c2.changes(), counting.calls.load(), double(counting.calls) / n,
+              Ms(t3, t4), json.size() / 1e6, Ms(t4, t5));
+  return 0;
+}
