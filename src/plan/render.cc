@@ -127,8 +127,20 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
     return o.color ? std::string(Ansi(mark)) + s + "\x1b[0m" : s;
   };
   auto who = [](const PlanLine& l) {
-    return l.name.empty() ? l.instance_id : fmt::format("{} ({})", l.instance_id, l.name);
+    return l.name.empty() || l.name == l.instance_id ? l.instance_id
+                                                      : fmt::format("{} ({})", l.instance_id, l.name);
   };
+  // Notes repeat across instances (the same restart policy, the downgrade
+  // refund); each distinct note is printed once, with how many it concerns.
+  std::vector<std::pair<std::string, int>> notes;
+  std::unordered_map<std::string, size_t> note_index;
+  for (const auto& p : plan.instances)
+    if (p.verdict == Verdict::kChange)
+      for (const auto& n : p.notes) {
+        auto [it, fresh] = note_index.emplace(n, notes.size());
+        if (fresh) notes.emplace_back(n, 0);
+        ++notes[it->second].second;
+      }
   out += fmt::format("respec plan of {} (sha256 {}), {}, plan {}\n", plan.spec_path,
                      plan.spec_sha256.substr(0, 12), plan.created_at, plan.plan_id.substr(0, 12));
   for (const auto& g : plan.groups) {
@@ -139,13 +151,12 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
       for (const auto& l : v.unchanged) if (l.group == g.name) lines.push_back(&l);
     if (lines.empty()) continue;
     out += fmt::format("\nGroup {} (maxUnavailable {}, maxFailures {}{})\n", g.name, g.max_unavailable,
-                       g.max_failures,
+                       g.max_failures < 0 ? std::string("unlimited") : std::to_string(g.max_failures),
                        g.depends_on.empty() ? "" : fmt::format(", after {}", fmt::join(g.depends_on, ", ")));
     for (const PlanLine* l : lines) {
       if (l->mark == '~') {
         out += color('~', fmt::format("  ~ {} {} -> {}  {}  {}: {}", who(*l), l->from, l->to,
                                       l->direction, l->status, l->actions)) + "\n";
-        for (const auto& d : l->details) out += "      " + d + "\n";
       } else if (l->mark == '!') {
         for (size_t i = 0; i < l->details.size(); ++i)
           out += color('!', i == 0 ? fmt::format("  ! {} {}", who(*l), l->details[i])
@@ -154,6 +165,10 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
         out += color(' ', fmt::format("    {} {}  {}", who(*l), l->from, l->status)) + "\n";
       }
     }
+  }
+  if (!notes.empty()) {
+    out += "\nNotes:\n";
+    for (const auto& [n, count] : notes) out += fmt::format("  - {} ({} instance{})\n", n, count, count == 1 ? "" : "s");
   }
   if (!plan.warnings.empty()) {
     out += "\nWarnings:\n";

@@ -51,6 +51,7 @@ TEST_CASE("view counts and the summary line") {
 TEST_CASE("text output in Terraform's spirit, colour only when asked") {
   Plan p = FleetPlan(2);
   std::string t = RenderText(p, {});
+  CHECK(t.find("three downgrade refunds (1 instance)") != std::string::npos);
   CHECK(t.find("  ~ i-web00000 (web-0) ecs.g6.large -> ecs.g6.xlarge  upgrade  Running: modify, restart when finished\n") !=
         std::string::npos);
   CHECK(t.find("  ! i-expired01 (n-expired01) instance expired at 2025-01-01T00:00Z") != std::string::npos);
