@@ -68,7 +68,9 @@ Result<Json> HandleDescribeInstances(const ActionContext& c) {
     // The API documents "[]" as a filter that matches nothing.
     empty_id_filter = req.instance_ids.empty();
   }
-  for (int n = 1; n <= kMaxTags; ++n) {
+  bool any_tag = false;
+  for (const auto& kv : p.list()) any_tag |= kv.first.rfind("Tag.", 0) == 0;
+  for (int n = 1; any_tag && n <= kMaxTags; ++n) {
     const std::string* key = p.Find(fmt::format("Tag.{}.Key", n));
     const std::string* value = p.Find(fmt::format("Tag.{}.Value", n));
     if (!key && value) return MissingParameter(fmt::format("Tag.{}.Key", n));

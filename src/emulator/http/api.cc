@@ -109,7 +109,7 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
   } else {
     Json body;
     body["RequestId"] = request_id;
-    for (auto it = result->begin(); it != result->end(); ++it) body[it.key()] = *it;
+    for (auto it = result->begin(); it != result->end(); ++it) body[it.key()] = std::move(*it);
     r.content_type = ContentType(f);
     r.body = Render(f, call.action + "Response", body);
   }
