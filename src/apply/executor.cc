@@ -31,6 +31,15 @@ void Executor::Impl::Init() {
     return static_cast<int>(groups.size()) - 1;
   };
   for (const auto& ip : plan->instances) group_of(ip.group);
+  // maxFailures left at "default" (-1): 0 for a group another group depends
+  // on, else its maxUnavailable (plan/graph.h).
+  for (auto& g : groups) {
+    if (g.c.max_failures >= 0) continue;
+    bool depended_on = false;
+    for (const auto& other : groups)
+      for (const auto& d : other.c.depends_on) depended_on |= d == g.c.name;
+    g.c.max_failures = depended_on ? 0 : std::max(1, g.c.max_unavailable);
+  }
   // Transitive dependsOn, so a group with no changes still passes its own dependencies on.
   for (size_t g = 0; g < groups.size(); ++g) {
     std::set<int> seen;

@@ -198,7 +198,7 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
     const bool step_is = s && StepKindName(s->kind) == slot.op;
     if (slot.op == "stop") return Watch(r, WaitFor::kStopped, "stop", step_is);
     if (slot.op == "modify") {
-      Emit(EventKind::kStepSucceeded, &r, "order " + order_id + " placed; waiting for the new type");
+      Emit(EventKind::kMessage, &r, "order " + order_id + " placed; waiting for the new type");
       return Watch(r, WaitFor::kType, "modify", true);
     }
     if (slot.op == "reboot") return Watch(r, WaitFor::kRestarted, "reboot", true);
