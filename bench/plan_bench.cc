@@ -106,6 +106,8 @@ int main(int argc, char** argv) {
               Ms(t0, t1), Ms(t1, t2), Ms(t0, t2), check.ok ? "" : check.error.c_str());
   std::printf("schedule estimate: %d waves, %.0f s\n", sched.waves, sched.seconds);
 
+  if (argc > 2 && std::string(argv[2]) == "diff") return 0;
+
   // 2. MakePlan end to end against the in-process Model.
   emulator::Model model(std::move(world), &clock);
   Counting counting(&model);
