@@ -10,7 +10,9 @@
 // Exit status: 0 if every request was answered and no order lost.
 #include <curl/curl.h>
 
+#include <dirent.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -168,6 +170,33 @@ void Client(Shared* s, int client_id) {
   s->transport_errors += transport;
 }
 
+// CPU seconds used so far by the server's io threads (named "respec-io").
+double ServerCpuSeconds() {
+  double total = 0;
+  DIR* d = opendir("/proc/self/task");
+  if (!d) return 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::string base = std::string("/proc/self/task/") + e->d_name;
+    FILE* f = std::fopen((base + "/comm").c_str(), "r");
+    if (!f) continue;
+    char comm[64] = {0};
+    bool io = std::fgets(comm, sizeof comm, f) && std::strncmp(comm, "respec-io", 9) == 0;
+    std::fclose(f);
+    if (!io || !(f = std::fopen((base + "/stat").c_str(), "r"))) continue;
+    char buf[1024] = {0};
+    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    const char* p = std::strrchr(buf, ')');  // fields after the command name
+    unsigned long utime = 0, stime = 0;
+    if (p && std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) == 2)
+      total += double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  }
+  closedir(d);
+  return total;
+}
+
 int IntFlag(int argc, char** argv, const char* name, int fallback) {
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
@@ -219,6 +248,7 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Steady::now() - t0).count();
 
+  double server_cpu = ServerCpuSeconds();
   CURL* curl = curl_easy_init();
   long status = 0;
   auto orders = nlohmann::json::parse(
@@ -243,6 +273,7 @@ int main(int argc, char** argv) {
   double cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   std::printf("  throughput: %.0f requests/s; CPU (server + clients) %.0f us per request\n",
               lat.size() / secs, 1e6 * cpu / std::max<size_t>(1, lat.size()));
+  std::printf("  server io threads: %.0f us CPU per request\n", 1e6 * server_cpu / std::max<size_t>(1, lat.size()));
   std::printf("  latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms (target p99 < 5 ms)\n", pct(0.50),
               pct(0.99), lat.empty() ? 0.0 : lat.back());
   std::printf("  sent:");

@@ -1,5 +1,7 @@
 #include "emulator/http/actions.h"
 
+#include "emulator/http/instance_shape.h"
+
 namespace respec::emulator::http {
 namespace {
 
@@ -38,32 +40,17 @@ const ActionSpec* FindAction(std::string_view name) {
 }
 
 Json InstanceJson(const Instance& i) {
-  Json j;
-  j["InstanceId"] = i.id;
-  j["InstanceName"] = i.name;
-  j["RegionId"] = i.region;
-  j["ZoneId"] = i.zone;
-  j["InstanceType"] = i.type;
-  j["InstanceTypeFamily"] = i.type_family;
-  j["Cpu"] = i.cpu;
-  j["Memory"] = i.memory_mib;
-  j["Status"] = i.status;
-  j["InstanceChargeType"] = i.charge_type;
-  j["ExpiredTime"] = i.expired_time;
-  j["InstanceNetworkType"] = i.network_type;
-  j["ImageId"] = i.image_id;
-  Json eip;
-  eip["IpAddress"] = i.eip_address;
-  // The API always returns the EipAddress object; IDs are empty without an EIP.
-  eip["AllocationId"] = i.eip_address.empty() ? "" : "eip-" + i.id.substr(i.id.find('-') + 1);
-  j["EipAddress"] = eip;
-  Json tags = Json::array();
-  for (const auto& [k, v] : i.tags) tags.push_back(Json{{"TagKey", k}, {"TagValue", v}});
-  j["Tags"] = Json{{"Tag", tags}};
-  Json locks = Json::array();
-  for (const auto& r : i.lock_reasons) locks.push_back(Json{{"LockReason", r}});
-  j["OperationLocks"] = Json{{"LockReason", locks}};
+  Json j = Json::object();
+  JsonTreeWriter w(&j);
+  VisitInstance(i, w);
   return j;
+}
+
+void AppendInstanceJsonText(const Instance& i, std::string* out) {
+  JsonTextWriter w(out);
+  w.Open();
+  VisitInstance(i, w);
+  w.Close();
 }
 
 Json OrderJson(const Order& o) {

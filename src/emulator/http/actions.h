@@ -24,6 +24,11 @@ namespace respec::emulator::http {
 struct ActionContext {
   const Params& params;
   Model& model;
+  Format format = Format::kJson;
+  // For the JSON format a handler may append members as JSON text here
+  // ("\"Instances\":{...}") instead of building them in the returned tree;
+  // they follow the tree's members in the answer.
+  std::string* raw_json_members = nullptr;
 };
 
 using ActionHandler = Result<Json> (*)(const ActionContext&);
@@ -40,6 +45,7 @@ const ActionSpec* FindAction(std::string_view name);
 
 // Response shapes shared by actions and the inspection endpoints.
 Json InstanceJson(const Instance& i);
+void AppendInstanceJsonText(const Instance& i, std::string* out);
 Json OrderJson(const Order& o);
 
 // Handlers (defined in actions_describe.cc, actions_power.cc, actions_modify.cc).

@@ -92,10 +92,22 @@ Result<Json> HandleDescribeInstances(const ActionContext& c) {
   auto page = c.model.DescribeInstances(req);
   if (!page.ok()) return page.error();
   if (empty_id_filter) page->instances.clear(), page->total_count = 0, page->next_token.clear();
-  Json list = Json::array();
-  for (const Instance& i : page->instances) list.push_back(InstanceJson(i));
-  Json j;
-  j["Instances"] = Json{{"Instance", list}};
+  Json j = Json::object();
+  if (c.format == Format::kJson && c.raw_json_members) {
+    // The hot path: instances as text, no tree per instance.
+    std::string& raw = *c.raw_json_members;
+    raw.reserve(raw.size() + 700 * page->instances.size() + 32);
+    raw += "\"Instances\":{\"Instance\":[";
+    for (size_t k = 0; k < page->instances.size(); ++k) {
+      if (k) raw += ',';
+      AppendInstanceJsonText(page->instances[k], &raw);
+    }
+    raw += "]}";
+  } else {
+    Json list = Json::array();
+    for (const Instance& i : page->instances) list.push_back(InstanceJson(i));
+    j["Instances"] = Json{{"Instance", list}};
+  }
   j["TotalCount"] = page->total_count;
   j["PageNumber"] = token_paging ? 1 : (page->page_number ? page->page_number : req.page_number);
   j["PageSize"] = token_paging ? req.max_results : (page->page_size ? page->page_size : req.page_size);

@@ -102,7 +102,8 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
       break;
   }
 
-  auto result = spec->handler(ActionContext{call.params, *model_});
+  std::string raw_members;
+  auto result = spec->handler(ActionContext{call.params, *model_, f, &raw_members});
   ApiResponse r;
   if (!result.ok()) {
     r = Error(result.error(), f, request_id);
@@ -112,6 +113,12 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
     for (auto it = result->begin(); it != result->end(); ++it) body[it.key()] = std::move(*it);
     r.content_type = ContentType(f);
     r.body = Render(f, call.action + "Response", body);
+    if (!raw_members.empty() && f == Format::kJson) {
+      r.body.pop_back();  // the closing brace; RequestId guarantees a member before
+      r.body += ',';
+      r.body += raw_members;
+      r.body += '}';
+    }
   }
   if (fault == InjectedFault::kDrop) r.drop = true;
   if (fault == InjectedFault::kSlow) r.delay = options_.slow_delay;

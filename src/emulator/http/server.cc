@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <charconv>
 #include <csignal>
@@ -176,7 +178,11 @@ bool Server::Start(std::string* error) {
   impl_->Accept();
   impl_->running = true;
   int n = impl_->opts.io_threads > 0 ? impl_->opts.io_threads : 1;
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 0; i < n; ++i)
+    impl_->threads.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "respec-io");  // visible in top -H and /proc
+      impl_->ioc.run();
+    });
   return true;
 }
 

@@ -50,6 +50,8 @@ World TestWorld() {
   w.instances.push_back(MakeInstance("i-stopped", "ecs.g7.2xlarge", kStopped, 8, 32));
   WorldInstance eip = MakeInstance("i-eip", "ecs.c7.large", kRunning, 2, 4);
   eip.instance.eip_address = "47.1.2.3";
+  eip.instance.name = "web \"1\"\\\t\u00e9";  // quote, backslash, tab, UTF-8: escaping
+  eip.instance.lock_reasons = {"financial"};
   eip.instance.tags = {{"env", "prod"}, {"role", "web"}};
   w.instances.push_back(eip);
   return w;

@@ -113,7 +113,13 @@ TEST_CASE("protocol: DescribeInstances has the real field names and types") {
   CHECK(j["PageSize"].is_number());
   CHECK(j["NextToken"].is_string());
   CHECK(i["InstanceId"] == "i-eip");
-  CHECK(i["InstanceName"] == "i-eip-name");
+  CHECK(i["InstanceName"] == "web \"1\"\\\t\u00e9");
+  CHECK(i["OperationLocks"]["LockReason"][0]["LockReason"] == "financial");
+  // The JSON text path and the tree path (inspection, XML) agree field for field.
+  auto inspected = f.Instance("i-eip");
+  inspected.erase("DowngradesUsed");
+  inspected.erase("Released");
+  CHECK(inspected == i);
   CHECK(i["RegionId"] == "cn-hangzhou");
   CHECK(i["ZoneId"] == "cn-hangzhou-h");
   CHECK(i["InstanceType"] == "ecs.c7.large");
