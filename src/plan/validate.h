@@ -32,8 +32,8 @@ struct ValidationResult {
   ValidationStats stats;
 };
 
-// `instances` must be sorted (representatives are the first of each key).
-// `images` maps instance id -> ImageId for the marketplace rule.
+// `instances` must be sorted (representatives are the first of each key);
+// ImageIds for the marketplace rule come from `live`.
 ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
                                  Cloud* cloud, bool check_modification, bool price);
 
