@@ -201,7 +201,6 @@ std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const A
     return SignatureMismatch(sts);
   if (!UseNonce(key->id, *req.Header("x-acs-signature-nonce")))
     return MakeCloudError("SignatureNonceUsed", "Specified signature nonce was used already.");
-  (void)call;
   return std::nullopt;
 }
 

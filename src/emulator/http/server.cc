@@ -59,7 +59,11 @@ class Session : public std::enable_shared_from_this<Session> {
     RawRequest raw;
     raw.method = std::string(req.method_string());
     raw.target = std::string(req.target());
-    for (const auto& field : req) raw.headers.emplace_back(Lower(std::string_view(field.name_string().data(), field.name_string().size())), std::string(field.value()));
+    for (const auto& field : req) {
+      auto name = field.name_string();
+      raw.headers.emplace_back(Lower(std::string_view(name.data(), name.size())),
+                               std::string(field.value()));
+    }
     raw.body = std::move(req.body());
     keep_alive_ = req.keep_alive();
     unsigned version = req.version();
