@@ -247,11 +247,44 @@ const nlohmann::json* YamlJson::Find(const YamlPath& path) const {
   return v;
 }
 
+namespace {
+
+// The 1-based line where a second YAML document starts, or 0. yaml-cpp's
+// LoadAll loops forever on some inputs (a lone ","), so only YAML::Load (the
+// first document) is used and further documents are found here: a "---" or
+// "..." marker at column 0 after content, followed by more content.
+int SecondDocumentLine(std::string_view text) {
+  bool content = false, ended = false;
+  int line = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view l = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    bool start_marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    bool end_marker = l.substr(0, 3) == "..." && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    if (start_marker || end_marker) {
+      if (start_marker && (content || ended)) return line;
+      if (end_marker) ended = content || ended;
+      l.remove_prefix(3);
+    }
+    size_t first = l.find_first_not_of(" \t");
+    bool has_content = first != std::string_view::npos && l[first] != '#' && !(l[0] == '%' && !start_marker);
+    if (has_content && !start_marker && !end_marker && ended) return line;
+    if (has_content && !end_marker) content = true;
+  }
+  return 0;
+}
+
+}  // namespace
+
 bool ParseYamlToJson(std::string_view text, YamlJson* out, std::vector<Diagnostic>* diags) {
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
   try {
-    std::string copy(text);
-    docs = YAML::LoadAll(copy);
+    doc = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     Diagnostic d;
     d.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
@@ -265,7 +298,24 @@ bool ParseYamlToJson(std::string_view text, YamlJson* out, std::vector<Diagnosti
     diags->push_back(std::move(d));
     return false;
   }
-  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+  if (int second = SecondDocumentLine(text)) {
+    Diagnostic d;
+    d.line = second;
+    d.column = 1;
+    d.message = "a fleet spec is one YAML document, but a second one starts here";
+    diags->push_back(std::move(d));
+    return false;
+  }
+  bool has_content = false;
+  for (size_t pos = 0; pos < text.size() && !has_content;) {
+    size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view l = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") l.remove_prefix(3);
+    size_t first = l.find_first_not_of(" \t\r");
+    has_content = first != std::string_view::npos && l[first] != '#' && l[0] != '%';
+  }
+  if (doc.IsNull() && !has_content) {
     Diagnostic d;
     d.line = 1;
     d.column = 1;
@@ -273,19 +323,10 @@ bool ParseYamlToJson(std::string_view text, YamlJson* out, std::vector<Diagnosti
     diags->push_back(std::move(d));
     return false;
   }
-  if (docs.size() > 1) {
-    Diagnostic d;
-    NodeMarks m = MarksFromYaml(docs[1].Mark());
-    d.line = m.line;
-    d.column = m.column;
-    d.message = "a fleet spec is one YAML document, but a second one starts here (after ---)";
-    diags->push_back(std::move(d));
-    return false;
-  }
   try {
     Converter converter(out, diags);
     YamlPath path;
-    return converter.Convert(docs[0], &path, {}, &out->root, 0);
+    return converter.Convert(doc, &path, {}, &out->root, 0);
   } catch (const std::exception& e) {
     Diagnostic d;
     d.message = std::string("cannot read the YAML document: ") + e.what();

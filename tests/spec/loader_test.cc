@@ -123,7 +123,7 @@ TEST_CASE("YAML syntax errors carry yaml-cpp's line and column") {
 TEST_CASE("a second YAML document is refused") {
   auto r = LoadText("version: 1\n---\nversion: 2\n");
   REQUIRE(r.messages.size() == 1);
-  CHECK(r.messages[0] == "f.yaml:3:1: a fleet spec is one YAML document, but a second one starts here (after ---)");
+  CHECK(r.messages[0] == "f.yaml:2:1: a fleet spec is one YAML document, but a second one starts here");
 }
 
 TEST_CASE("not UTF-8: the byte, its offset, line and column") {
@@ -194,6 +194,28 @@ TEST_CASE("overlong values are refused before any pattern runs on them") {
   CHECK_FALSE(r.ok);
   REQUIRE(r.messages.size() == 1);
   CHECK(r.messages[0] == "f.yaml:6:23: groups.web.targets[0].instanceType: value is too long: 60004 bytes (at most 4096)");
+}
+
+}  // namespace
+}  // namespace respec
+
+namespace respec {
+namespace {
+
+TEST_CASE("inputs that once hung or confused the YAML layer (found by fuzzing)") {
+  // yaml-cpp's LoadAll never returns on a lone ",".
+  auto r = LoadText(",");
+  CHECK_FALSE(r.ok);
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0] == "f.yaml:1:1: expected a mapping, got nothing");
+  r = LoadText("~\n");
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0] == "f.yaml:1:1: expected a mapping, got nothing");
+  // Document markers: a leading "---" is fine, "..." then more content is not.
+  CHECK(LoadText(std::string("%YAML 1.2\n---\n") + "version: 1\ngroups: {w: {targets: [{selector: {a: b}, instanceType: ecs.g6.large}]}}\n...\n").ok);
+  r = LoadText("version: 1\n...\nversion: 2\n");
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0] == "f.yaml:3:1: a fleet spec is one YAML document, but a second one starts here");
 }
 
 }  // namespace
