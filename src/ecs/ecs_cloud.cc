@@ -186,6 +186,13 @@ Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
   }
   CloudError& e = result.error();
   e.message = Scrub(std::move(e.message), signature);
+  if (e.code == "SignatureNonceUsed") {
+    // Every call signs with a fresh nonce, so the server saw this very
+    // request before: libcurl resends a request whose kept-alive connection
+    // died without an answer. The first copy may have been applied.
+    e.ambiguous = true;
+    e.message += " (the request was delivered twice; the first copy may have taken effect)";
+  }
   Log(1, fmt::format("ecs: {} {} -> {} (HTTP {}) RequestId={} {} ms: {}", action, subject, e.code,
                      e.http_status, e.request_id.empty() ? "-" : e.request_id, ms, e.message));
   return result;

@@ -15,6 +15,12 @@
 // secret, the token and the request's signature in case a server echoes
 // them (the RPC "string to sign" of SignatureDoesNotMatch contains the token).
 //
+// Ambiguity: besides transport failures (http_transport.h), a
+// SignatureNonceUsed answer is marked ambiguous: each call signs with a fresh
+// nonce, so it means the request was delivered twice (libcurl resends a
+// request whose kept-alive connection died unanswered) and the first copy
+// may have been applied.
+//
 // Threads: every method is safe from many threads at once (the transport
 // pools handles; the rest is immutable after construction). The log sink is
 // called from the calling thread and must be thread-safe itself.

@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "cloud/error_table.h"
 #include "ecs/ecs_cloud.h"
 #include "ecs/endpoint.h"
 #include "mini_server.h"
@@ -329,6 +330,25 @@ TEST_CASE("Transport failures are typed, and ambiguous only when the request was
     CHECK(r.error().code == "Response.Malformed");
     CHECK(r.error().http_status == 502);
   }
+}
+
+TEST_CASE("SignatureNonceUsed means a duplicate delivery: ambiguous") {
+  Harness h([](const SeenRequest&) {
+    Reply r;
+    r.status = 400;
+    r.body = R"({"RequestId":"R-N","Code":"SignatureNonceUsed","Message":"Specified signature nonce was used already."})";
+    return r;
+  });
+  auto r = h.cloud->StopInstance("cn-hangzhou", "i-1");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "SignatureNonceUsed");
+  CHECK(r.error().ambiguous);
+  CHECK(IsRetryable(r.error().category));
+  // Each call signs with a fresh nonce.
+  REQUIRE(h.cloud->StopInstance("cn-hangzhou", "i-1").error().code == "SignatureNonceUsed");
+  auto seen = h.server.requests();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].headers.at("x-acs-signature-nonce") != seen[1].headers.at("x-acs-signature-nonce"));
 }
 
 TEST_CASE("No secret, token or signature in any log line or error, even at -vv") {
