@@ -9,6 +9,20 @@
 // test advances a VirtualClock and simply calls again.
 // Errors: every rule of the seeds returns the seed's code, HTTP status and
 // message (built from cloud/error_table.h), with a fresh RequestId.
+// Where the seeds leave room, the Model decides (details in the .cc files):
+//  - Smaller target without OperatorType=downgrade: InvalidParameter naming
+//    OperatorType; a mixed change (more vCPU, less memory) follows OperatorType.
+//  - "Special instance with EIP": InstanceNetworkType classic + EipAddress.
+//  - AutoPay=false on an upgrade: an Order with status "Unpaid" that never
+//    takes effect and does not block later orders.
+//  - An upgrade needs Running or Stopped, else IncorrectInstanceStatus.
+//  - DescribeInstanceModificationPrice prices upgrades only (as the real API
+//    documents); a strictly smaller target gets OperationDenied.
+//  - ModifyInstanceSpec on PrePaid: ChargeTypeViolation (403); on a PostPaid
+//    instance that is not Stopped: InvalidInstanceStatus.NotStopped (400), as
+//    the ModifyInstanceSpec reference documents (codes not in error_table.h).
+//  - DescribeInstances: MaxResults 0 or PageSize 0 mean 10 (the API default);
+//    NextToken is opaque ("rt1." + the next instance ID); results in ID order.
 // Threads: all methods are safe to call concurrently (one internal mutex).
 // Ownership: the Model owns its World copy; it does not own the Clock.
 #pragma once

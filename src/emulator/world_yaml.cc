@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
-#include <set>
 
 namespace respec::emulator {
 namespace {
@@ -26,20 +24,38 @@ std::string Escape(const std::string& key) {
 
 SourceMark ToMark(const YAML::Mark& m) { return {m.line + 1, m.column + 1}; }
 
+// YAML 1.2 core schema: [-+]?[0-9]+ is an integer;
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? is a float.
+bool IsInt(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool IsFloat(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  size_t e = s.find_first_of("eE");
+  std::string_view mant = s.substr(0, e);
+  if (e != std::string_view::npos && !IsInt(s.substr(e + 1))) return false;
+  size_t dot = mant.find('.');
+  std::string_view whole = mant.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : mant.substr(dot + 1);
+  auto digits = [](std::string_view d) { return d.find_first_not_of("0123456789") == std::string_view::npos; };
+  if (!digits(whole) || !digits(frac)) return false;
+  return dot == std::string_view::npos ? !whole.empty() : (!whole.empty() || !frac.empty());
+}
+
 json ResolvePlain(const std::string& s) {
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, kInt)) {
+  if (IsInt(s)) {
     try {
       return std::stoll(s);
     } catch (...) {
       return s;  // too large for an integer: keep the text
     }
   }
-  if (std::regex_match(s, kFloat)) {
+  if (IsFloat(s)) {
     try {
       return std::stod(s);
     } catch (...) {

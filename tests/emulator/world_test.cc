@@ -6,6 +6,7 @@
 
 #include "emulator/world.h"
 #include "emulator/world_schema.h"
+#include "emulator/world_yaml.h"
 
 using namespace respec;
 using namespace respec::emulator;
@@ -229,4 +230,30 @@ TEST_CASE("A world file can extend the catalog and replace keys and regions") {
   CHECK(FindType(w, "ecs.g7.large")->retired);
   CHECK(FindType(w, "ecs.c7.large"));  // built-in catalog kept
   CHECK(w.instances[0].instance.region == "ap-south-1");
+}
+
+TEST_CASE("World YAML scalars resolve with the YAML 1.2 core schema") {
+  MarkedJson doc;
+  std::vector<std::string> errors;
+  REQUIRE(ParseMarkedYaml("a: 12\nb: -3\nc: 7.5\nd: .5\ne: 5.\nf: 1e3\ng: \"12\"\nh: true\ni: ~\n"
+                          "j: 1.2.3\nk: 0x1F\nl: '-'\nm: +4\nn: e5\n",
+                          "t.yaml", &doc, &errors));
+  const auto& r = doc.root;
+  CHECK(r["a"] == 12);
+  CHECK(r["b"] == -3);
+  CHECK(r["c"] == 7.5);
+  CHECK(r["d"] == 0.5);
+  CHECK(r["e"] == 5.0);
+  CHECK(r["f"] == 1000.0);
+  CHECK(r["g"] == "12");  // quoted: a string
+  CHECK(r["h"] == true);
+  CHECK(r["i"].is_null());
+  CHECK(r["j"] == "1.2.3");
+  CHECK(r["k"] == "0x1F");
+  CHECK(r["l"] == "-");
+  CHECK(r["m"] == 4);
+  CHECK(r["n"] == "e5");
+  CHECK(doc.MarkOf("/c").line == 3);
+  CHECK(doc.MarkOf("/c").column == 4);
+  CHECK(PointerToPath(r, "/c") == "c");
 }
