@@ -10,11 +10,12 @@
 //                    changed instances, at least 1.
 //   max_failures     failed instances the group tolerates before it stops
 //                    starting new ones (failures > max_failures stops it).
-//                    Default, as schemas/fleet.schema.json documents: 0 for
-//                    a group another group depends on (its dependents must
-//                    not start on a broken base), else -1 = unlimited (a
-//                    leaf group's failures stay with their instances and are
-//                    all reported).
+//                    Always a concrete number in a plan. Default: 0 for a
+//                    group another group depends on (its dependents must not
+//                    start on a broken base); for a leaf group, its
+//                    max_unavailable (a failure costs no more than one wave;
+//                    systemic failures such as stock or billing still stop
+//                    the group quickly instead of failing every instance).
 //   Plan::max_parallel  instances changing at once across the fleet.
 //
 // Errors: a dependsOn cycle or a dependency on an unknown group is reported

@@ -78,7 +78,7 @@ struct GroupConstraint {
   std::string name;
   int max_unavailable = 1;   // absolute count, resolved from a percentage at plan time
   std::vector<std::string> depends_on;
-  int max_failures = 0;      // -1 = unlimited (see plan/graph.h for the defaults)
+  int max_failures = 0;      // resolved at plan time (see plan/graph.h for the defaults)
 };
 
 struct Plan {

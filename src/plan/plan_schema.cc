@@ -49,7 +49,7 @@ const char* PlanSchemaText() {
       "properties": {
         "name": {"type": "string", "minLength": 1},
         "max_unavailable": {"type": "integer", "minimum": 1},
-        "max_failures": {"type": "integer", "minimum": -1, "description": "-1 = unlimited"},
+        "max_failures": {"type": "integer", "minimum": 0},
         "depends_on": {"type": "array", "items": {"type": "string"}}
       }
     },

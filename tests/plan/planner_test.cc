@@ -127,7 +127,7 @@ groups:
   CHECK(p.groups[0].max_unavailable == 1);
   CHECK(p.groups[0].max_failures == 0);   // web depends on it
   CHECK(p.groups[1].max_unavailable == 3);  // floor(10 * 34%)
-  CHECK(p.groups[1].max_failures == -1);  // leaf: unlimited
+  CHECK(p.groups[1].max_failures == 3);  // leaf: its maxUnavailable
   auto sched = EstimateSchedule(p);
   CHECK(sched.groups[1].waves == 4);  // ceil(10 / 3)
   CHECK(sched.groups[1].start_s > 0);
