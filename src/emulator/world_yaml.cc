@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 // Bounds what aliases can expand to (a "billion laughs" file).
-constexpr size_t kMaxValues = 2'000'000;
+constexpr size_t kMaxValues = 1'000'000;
 
 std::string Escape(const std::string& key) {
   std::string out;
@@ -63,6 +63,21 @@ json ResolvePlain(const std::string& s) {
     }
   }
   return s;
+}
+
+// Counts values (aliases expanded) up to `budget`; false when over it. Runs
+// before the conversion so a hostile file costs a walk, not the memory.
+bool WithinBudget(const YAML::Node& n, size_t* budget) {
+  if (*budget == 0) return false;
+  --*budget;
+  if (n.IsSequence()) {
+    for (const auto& item : n)
+      if (!WithinBudget(item, budget)) return false;
+  } else if (n.IsMap()) {
+    for (const auto& kv : n)
+      if (!WithinBudget(kv.second, budget)) return false;
+  }
+  return true;
 }
 
 struct Converter {
@@ -147,6 +162,13 @@ bool ParseMarkedYaml(std::string_view text, const std::string& file, MarkedJson*
     if (docs.size() > 1) {
       errors->push_back(fmt::format("{}:1:1: the world file must hold one YAML document, not {}",
                                     file, docs.size()));
+      return false;
+    }
+    size_t budget = kMaxValues;
+    if (!WithinBudget(docs[0], &budget)) {
+      errors->push_back(fmt::format("{}:1:1: the document is too large (more than {} values, "
+                                    "aliases expanded)",
+                                    file, kMaxValues));
       return false;
     }
     Converter c{file, out, errors};

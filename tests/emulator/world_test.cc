@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -256,4 +258,22 @@ TEST_CASE("World YAML scalars resolve with the YAML 1.2 core schema") {
   CHECK(doc.MarkOf("/c").line == 3);
   CHECK(doc.MarkOf("/c").column == 4);
   CHECK(PointerToPath(r, "/c") == "c");
+}
+
+TEST_CASE("Hostile world files are errors, not crashes") {
+  std::string deep(100000, '[');
+  CHECK_FALSE(LoadErrors("deep.yaml", deep).empty());
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'j'; ++c)
+    laughs += fmt::format("{}: &{} [*{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}, *{}]\n", c, c, char(c - 1),
+                          char(c - 1), char(c - 1), char(c - 1), char(c - 1), char(c - 1), char(c - 1),
+                          char(c - 1), char(c - 1), char(c - 1));
+  auto errs = LoadErrors("laughs.yaml", laughs);
+  REQUIRE_FALSE(errs.empty());
+  CHECK(errs[0].find("too large") != std::string::npos);
+  CHECK_FALSE(LoadErrors("binary.yaml", std::string("\x00\xff\xfe\x01: [", 6)).empty());
+  CHECK_FALSE(LoadErrors("empty.yaml", "").empty());
+  CHECK_FALSE(LoadErrors("two.yaml", "a: 1\n---\nb: 2\n").empty());
+  CHECK_FALSE(LoadErrors("tags.yaml", "instances:\n  - {id: i-x, zone: cn-hangzhou-h, type: ecs.g7.large, "
+                                      "tags: {a: [1]}}\n").empty());
 }
