@@ -205,6 +205,17 @@ Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
 namespace respec::ecs {
 
 Result<DescribeInstancesPage> EcsCloud::DescribeInstances(const DescribeInstancesRequest& req) {
+  if (req.instance_ids.size() > 100) {
+    // The API refuses more; callers batch (see cloud.h).
+    CloudError e = MakeCloudError(
+        "InvalidParameter",
+        "DescribeInstances: at most 100 InstanceIds per call, got " +
+            std::to_string(req.instance_ids.size()) + "; split the IDs into batches",
+        0);
+    e.http_status = 0;
+    e.action = "DescribeInstances";
+    return e;
+  }
   return Call<DescribeInstancesPage>("DescribeInstances", req.region, "",
                                      DescribeInstancesParams(req), &DecodeDescribeInstances);
 }

@@ -232,6 +232,16 @@ TEST_CASE("DescribeInstances parameters and paging") {
   CHECK(Get(q, "NextToken") == "<absent>");
   CHECK(Get(q, "MaxResults") == "<absent>");
   CHECK(Get(q, "InstanceIds") == "<absent>");
+
+  // More than the API's 100 IDs: refused locally, nothing sent.
+  DescribeInstancesRequest too_many;
+  too_many.region = "cn-hangzhou";
+  for (int i = 0; i < 101; ++i) too_many.instance_ids.push_back("i-" + std::to_string(i));
+  auto big = h.cloud->DescribeInstances(too_many);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().category == ErrorCategory::kBadRequest);
+  CHECK(big.error().message.find("100") != std::string::npos);
+  CHECK(h.server.requests().size() == 2);
 }
 
 TEST_CASE("Connections are reused, and calls run in parallel") {
