@@ -199,6 +199,8 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
                        "change, downgrade refunds not priced\n",
                        Money(v.price_total, v.currency), fmt::join(parts, ", "));
   }
+  if (v.counts.changes() == 0 && v.counts.blocked == 0)
+    out += "\nNo changes: the live fleet matches the spec.\n";
   out += "\n" + v.summary + "\n";
   return out;
 }

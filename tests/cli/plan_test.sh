@@ -4,6 +4,7 @@
 # Usage: plan_test.sh RESPEC_BIN
 set -u
 BIN=${1:?usage: plan_test.sh RESPEC_BIN}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 SRC=${RESPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 WORK=$(mktemp -d)
 EMU_PID=

@@ -61,6 +61,7 @@ TEST_CASE("text output in Terraform's spirit, colour only when asked") {
   CHECK(t.find("Schedule") != std::string::npos);
   CHECK(t.find("Price estimate") != std::string::npos);
   CHECK(t.find("\x1b[") == std::string::npos);
+  CHECK(t.find("No changes") == std::string::npos);
   RenderOptions c;
   c.color = true;
   CHECK(RenderText(p, c).find("\x1b[33m") != std::string::npos);
