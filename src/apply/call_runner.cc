@@ -4,7 +4,7 @@
 
 namespace respec {
 
-void InlineRunner::Submit(uint64_t token, Work work) {
+void InlineRunner::Submit(uint64_t token, Work work, const std::string&) {
   work();
   done_.push_back(token);
 }
@@ -30,16 +30,17 @@ ThreadPoolRunner::~ThreadPoolRunner() {
   {
     std::lock_guard<std::mutex> l(mu_);
     stopping_ = true;
-    queue_.clear();
+    lanes_.clear();
   }
   work_cv_.notify_all();
   for (auto& t : threads_) t.join();
 }
 
-void ThreadPoolRunner::Submit(uint64_t token, Work work) {
+void ThreadPoolRunner::Submit(uint64_t token, Work work, const std::string& lane) {
   {
     std::lock_guard<std::mutex> l(mu_);
-    queue_.emplace_back(token, std::move(work));
+    lanes_[lane].emplace_back(token, std::move(work));
+    ++queued_;
     ++outstanding_;
   }
   work_cv_.notify_one();
@@ -55,10 +56,18 @@ void ThreadPoolRunner::WorkerLoop() {
     std::pair<uint64_t, Work> item;
     {
       std::unique_lock<std::mutex> l(mu_);
-      work_cv_.wait(l, [this] { return stopping_ || !queue_.empty(); });
+      work_cv_.wait(l, [this] { return stopping_ || queued_ > 0; });
       if (stopping_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      // Round robin over non-empty lanes, starting after the last one served.
+      auto it = lanes_.upper_bound(last_lane_);
+      for (size_t i = 0; i <= lanes_.size(); ++i, ++it) {
+        if (it == lanes_.end()) it = lanes_.begin();
+        if (!it->second.empty()) break;
+      }
+      last_lane_ = it->first;
+      item = std::move(it->second.front());
+      it->second.pop_front();
+      --queued_;
     }
     item.second();
     {

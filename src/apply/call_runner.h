@@ -7,6 +7,10 @@
 //   ThreadPoolRunner  N worker threads (Profile::http_concurrency); the
 //                     Cloud given to the executor (a RetryingCloud in
 //                     production) sleeps for backoff/rate limits on them.
+//                     Work is queued per lane (the API action) and workers
+//                     take lanes in turn, so calls waiting for one action's
+//                     rate limit never hold up another action (a poll
+//                     never queues behind hundreds of rate-limited orders).
 //   InlineRunner      runs each unit inside Submit; WaitForCompletion
 //                     advances the Clock to the deadline when nothing is
 //                     pending, so a VirtualClock run is deterministic and
@@ -22,6 +26,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <string>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -35,7 +41,8 @@ class CallRunner {
  public:
   using Work = std::function<void()>;
   virtual ~CallRunner() = default;
-  virtual void Submit(uint64_t token, Work work) = 0;
+  // `lane`: calls of one lane run in submission order; lanes are served in turn.
+  virtual void Submit(uint64_t token, Work work, const std::string& lane = "") = 0;
   // A finished token, or nullopt when `deadline` (clock time) passed first.
   // May return early (nullopt) so the caller can check for interrupts.
   virtual std::optional<uint64_t> WaitForCompletion(TimePoint deadline) = 0;
@@ -45,7 +52,7 @@ class CallRunner {
 class InlineRunner final : public CallRunner {
  public:
   explicit InlineRunner(Clock* clock) : clock_(clock) {}
-  void Submit(uint64_t token, Work work) override;
+  void Submit(uint64_t token, Work work, const std::string& lane = "") override;
   std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
   size_t Outstanding() const override { return done_.size(); }
 
@@ -60,7 +67,7 @@ class ThreadPoolRunner final : public CallRunner {
   // the caller's loop can notice a signal promptly.
   ThreadPoolRunner(int threads, Clock* clock, Millis max_wait = Millis(100));
   ~ThreadPoolRunner() override;
-  void Submit(uint64_t token, Work work) override;
+  void Submit(uint64_t token, Work work, const std::string& lane = "") override;
   std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
   size_t Outstanding() const override;
 
@@ -72,7 +79,9 @@ class ThreadPoolRunner final : public CallRunner {
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  std::deque<std::pair<uint64_t, Work>> queue_;
+  std::map<std::string, std::deque<std::pair<uint64_t, Work>>> lanes_;
+  std::string last_lane_;  // round robin: the next pick starts after it
+  size_t queued_ = 0;
   std::deque<uint64_t> done_;
   size_t outstanding_ = 0;
   bool stopping_ = false;

@@ -221,27 +221,41 @@ void Executor::Impl::PollIfDue() {
     CallSlot& slot = calls[token];
     slot.op = "describe";
     slot.poll = req;
-    to_submit.emplace_back(token, [this, &slot] { slot.page.emplace(cloud->DescribeInstances(slot.poll)); });
+    polls_to_submit.emplace_back(token, [this, &slot] { slot.page.emplace(cloud->DescribeInstances(slot.poll)); });
   }
 }
 
 void Executor::Impl::Flush() {
-  if (to_submit.empty()) return;
-  std::string err;
-  // Only an action's "call" record must be durable before the call leaves;
-  // outcome records ride along with the next sync (resume re-checks live state).
-  if (need_sync && !journal->Sync(&err) && !aborted) {
-    // Without a journal a crash could not be resumed safely: start nothing new.
-    if (!stop_new) {
-      stop_new = true;
-      stop_reason = "journal write failed: " + err;
-      Emit(EventKind::kMessage, nullptr, stop_reason);
-    }
-  }
-  need_sync = false;
-  auto batch = std::move(to_submit);
+  // Polls need no journal record.
+  for (auto& [token, work] : polls_to_submit) runner->Submit(token, std::move(work), "DescribeInstances");
+  polls_to_submit.clear();
+  if (to_submit.empty() || sync_in_flight) return;
+  uint64_t token = next_token++;
+  CallSlot& slot = calls[token];
+  slot.is_sync = true;
+  slot.sync_batch = journal->TakePending();
+  after_sync = std::move(to_submit);
   to_submit.clear();
-  for (auto& [token, work] : batch) runner->Submit(token, std::move(work));
+  sync_in_flight = true;
+  runner->Submit(token, [this, &slot] { slot.sync_ok = journal->WriteSynced(slot.sync_batch, &slot.sync_error); },
+                 "journal");
+}
+
+void Executor::Impl::OnSynced(CallSlot& slot) {
+  sync_in_flight = false;
+  if (!slot.sync_ok && !stop_new) {
+    // Without a journal a crash could not be resumed safely: start nothing new
+    // (the chains in flight still finish, so nothing is left stopped).
+    stop_new = true;
+    stop_reason = "journal write failed: " + slot.sync_error;
+    Emit(EventKind::kMessage, nullptr, stop_reason);
+  }
+  for (auto& [t, work] : after_sync) {
+    auto it = calls.find(t);
+    runner->Submit(t, std::move(work), it == calls.end() ? "" : it->second.op);
+  }
+  after_sync.clear();
+  Flush();
 }
 
 void Executor::Impl::HandleCompletion(uint64_t token) {
@@ -249,6 +263,7 @@ void Executor::Impl::HandleCompletion(uint64_t token) {
   if (it == calls.end()) return;
   CallSlot slot = std::move(it->second);
   calls.erase(it);
+  if (slot.is_sync) return OnSynced(slot);
   if (slot.run < 0) {
     auto now = clock->Now();
     if (slot.page && !slot.page->ok() && slot.page->error().category == ErrorCategory::kAuth && !stop_new) {

@@ -50,7 +50,11 @@ struct GroupRun {
 };
 
 struct CallSlot {
-  int run = -1;  // -1: a waiter poll
+  int run = -1;  // -1: a waiter poll or a journal sync
+  bool is_sync = false;
+  std::string sync_batch;
+  bool sync_ok = true;
+  std::string sync_error;
   std::string op;
   DescribeInstancesRequest poll;
   std::optional<Result<Ack>> ack;
@@ -87,8 +91,13 @@ struct Executor::Impl {
   std::string abort_reason;
   uint64_t next_token = 1;
   std::map<uint64_t, CallSlot> calls;
+  // Action calls leave only once their "call" records are fsync'd: they
+  // queue in to_submit, move to after_sync while a sync job (group commit,
+  // on the runner, so the loop keeps going) is in flight, then go out.
   std::vector<std::pair<uint64_t, CallRunner::Work>> to_submit;
-  bool need_sync = false;  // an action call is queued: its journal record must be fsync'd first
+  std::vector<std::pair<uint64_t, CallRunner::Work>> after_sync;
+  std::vector<std::pair<uint64_t, CallRunner::Work>> polls_to_submit;
+  bool sync_in_flight = false;
   TimePoint started;
 
   // executor.cc
@@ -99,6 +108,7 @@ struct Executor::Impl {
   bool FirstStepDisruptive(const InstanceRun& r) const;
   void PollIfDue();
   void Flush();
+  void OnSynced(CallSlot& slot);
   void HandleCompletion(uint64_t token);
   void HandleWatchResult(const WatchResult& w);
   void CheckTimeouts();

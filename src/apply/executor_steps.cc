@@ -135,7 +135,6 @@ void Executor::Impl::Call(InstanceRun& r, const std::string& op, const Step* s) 
     to_submit.emplace_back(token, [this, &slot, region, id] { slot.ack.emplace(cloud->RebootInstance(region, id)); });
   }
   journal->Append(std::move(rec));
-  need_sync = true;
   Emit(EventKind::kStepStarted, &r, r.compensating ? "restoring the power state" : "");
 }
 

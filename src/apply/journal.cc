@@ -58,10 +58,22 @@ void Journal::Append(nlohmann::json record) {
   pending_ += '\n';
 }
 
-bool Journal::Sync(std::string* error) {
-  if (fd_ < 0 || pending_.empty()) return fd_ >= 0 || pending_.empty();
-  const char* p = pending_.data();
-  size_t left = pending_.size();
+std::string Journal::TakePending() {
+  std::string out;
+  out.swap(pending_);
+  return out;
+}
+
+bool Journal::Sync(std::string* error) { return WriteSynced(TakePending(), error); }
+
+bool Journal::WriteSynced(const std::string& lines, std::string* error) {
+  if (fd_ < 0) {
+    if (error) *error = "journal is not open";
+    return lines.empty();
+  }
+  if (lines.empty()) return true;
+  const char* p = lines.data();
+  size_t left = lines.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
@@ -72,7 +84,6 @@ bool Journal::Sync(std::string* error) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  pending_.clear();
   if (::fdatasync(fd_) != 0) {
     if (error) *error = "cannot sync journal " + path_ + ": " + std::strerror(errno);
     return false;

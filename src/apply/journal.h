@@ -7,14 +7,15 @@
 // and instances respec stopped are known so they are started again.
 //
 // Durability: Append() buffers; Sync() writes the buffered lines and
-// fsyncs. The executor calls Sync() before it submits any call, so a call's
-// "call" record is on disk before the request leaves (group commit: one
-// fsync per executor turn, not per line). A crash can lose only outcome
-// lines, which resume tolerates (it re-checks live state).
+// fsyncs. The executor submits an action call only after its "call" record
+// is on disk (group commit: one fsync covers every record buffered since
+// the last, and runs on a runner thread so the executor keeps working). A
+// crash can lose only outcome lines, which resume tolerates (it re-checks
+// live state).
 // Reading tolerates a torn or garbled last line (a crash mid-write); a bad
 // line elsewhere is skipped and counted.
 // Errors: Open/Sync return false with a message; never throw.
-// Threads: one thread (the executor's). Ownership: owns its file descriptor.
+// Threads: one thread (the executor's), except WriteSynced (see above). Ownership: owns its file descriptor.
 #pragma once
 
 #include <map>
@@ -52,6 +53,10 @@ class Journal {
   void Append(nlohmann::json record);
   // Writes buffered lines and fsyncs; false (with message) on I/O failure.
   bool Sync(std::string* error = nullptr);
+  // Group commit off the caller's thread: TakePending() hands the buffered
+  // lines over; WriteSynced() (any thread, one at a time) makes them durable.
+  std::string TakePending();
+  bool WriteSynced(const std::string& lines, std::string* error);
   bool has_pending() const { return !pending_.empty(); }
   const std::string& path() const { return path_; }
 
