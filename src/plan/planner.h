@@ -10,10 +10,11 @@
 //      more tags beat fewer, a tie asking for different types blocks);
 //   3. decides each instance (plan/diff.h): unchanged, change (with its step
 //      chain), or blocked (with the seed's code, reason and remedy);
-//   4. validates distinct changes with DescribeResourcesModification and
-//      prices distinct upgrades with DescribeInstanceModificationPrice, one
+//   4. validates distinct changes with DescribeResourcesModification, one
 //      call per (region, zone, current type, target type, direction,
-//      marketplace image), on a representative instance;
+//      marketplace image), and prices upgrades with DescribeInstance-
+//      ModificationPrice, one call per (region, current type, target type),
+//      each on a representative instance (plan/validate.h);
 //   5. numbers the steps, derives deterministic ClientTokens, resolves the
 //      group constraints and checks the graph for cycles (plan/graph.h).
 //

@@ -1,6 +1,7 @@
 #include "plan/validate.h"
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -66,6 +67,13 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
         .push_back(i);
   }
   std::map<Key, std::vector<ModificationCandidate>> listing_cache;  // key with to=""
+  // Subscription prices are per region, not per zone or image: one price
+  // call per (region, current type, target type), on the first instance.
+  struct Priced {
+    std::optional<Price> price;
+    std::string on;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, Priced> price_cache;
 
   for (const auto& [key, members] : by_key) {
     const InstancePlan& rep = instances[members.front()];
@@ -155,12 +163,18 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     }
 
     std::optional<Price> priced;
-    if (!blocker && price && key.direction == Direction::kUpgrade) {
+    std::string priced_on = rep.instance_id;
+    auto cached_price = price_cache.find({key.region, key.from, key.to});
+    if (!blocker && price && key.direction == Direction::kUpgrade && cached_price != price_cache.end()) {
+      priced = cached_price->second.price;
+      priced_on = cached_price->second.on;
+    } else if (!blocker && price && key.direction == Direction::kUpgrade) {
       ++out.stats.price_calls;
       auto r = cloud->DescribeInstanceModificationPrice(
           ModificationPriceRequest{key.region, rep.instance_id, key.to});
       if (r) {
         priced = r.value();
+        price_cache[{key.region, key.from, key.to}] = Priced{priced, rep.instance_id};
       } else if (r.error().category == ErrorCategory::kAuth) {
         out.fatal.push_back("DescribeInstanceModificationPrice: " + r.error().Describe());
         return out;
@@ -183,7 +197,7 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
       if (priced) {
         p.price = priced;
         p.price->request_id.clear();  // per call, not per instance; keeps files deterministic
-        p.priced_on = rep.instance_id;
+        p.priced_on = priced_on;
       }
     }
   }

@@ -1,9 +1,10 @@
 // API validation of planned changes: DescribeResourcesModification (is the
 // target offered for this instance's zone, with stock, for the direction?)
-// and DescribeInstanceModificationPrice (what an upgrade costs), one call
-// per distinct (region, zone, current type, target type, direction,
+// once per distinct (region, zone, current type, target type, direction,
 // marketplace image id or "", migrateAcrossZone) on a representative
-// instance. Changes the API refuses become blocked, with the alternatives
+// instance, and DescribeInstanceModificationPrice (what an upgrade costs)
+// once per (region, current type, target type): subscription prices are
+// regional. Prices of the other instances are estimates. Changes the API refuses become blocked, with the alternatives
 // the API offers (Available candidates, the target's family first).
 //
 // Errors: an authentication error is returned as fatal; any other failed
