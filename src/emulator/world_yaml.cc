@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 
 namespace respec::emulator {
 namespace {
@@ -80,6 +82,28 @@ bool WithinBudget(const YAML::Node& n, size_t* budget) {
   return true;
 }
 
+// The 1-based line where a second document starts ("---" at column 0 after
+// content), or 0. Needed because YAML::LoadAll, which would tell, loops
+// forever on some inputs (a lone ","); only YAML::Load is used.
+int SecondDocumentLine(std::string_view text) {
+  bool content = false;
+  int line = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view l = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") &&
+                  (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    if (marker && l[0] == '-' && content) return line;
+    if (marker) l.remove_prefix(3);
+    size_t first = l.find_first_not_of(" \t");
+    if (first != std::string_view::npos && l[first] != '#' && l[0] != '%') content = true;
+  }
+  return 0;
+}
+
 struct Converter {
   const std::string& file;
   MarkedJson* out;
@@ -154,25 +178,24 @@ bool ParseMarkedYaml(std::string_view text, const std::string& file, MarkedJson*
                      std::vector<std::string>* errors) {
   size_t before = errors->size();
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-    if (docs.empty() || docs[0].IsNull()) {
-      errors->push_back(fmt::format("{}:1:1: the world file is empty", file));
+    if (int line = SecondDocumentLine(text)) {
+      errors->push_back(fmt::format("{}:{}:1: the world file must hold one YAML document", file, line));
       return false;
     }
-    if (docs.size() > 1) {
-      errors->push_back(fmt::format("{}:1:1: the world file must hold one YAML document, not {}",
-                                    file, docs.size()));
+    YAML::Node doc = YAML::Load(std::string(text));
+    if (!doc.IsDefined() || doc.IsNull()) {
+      errors->push_back(fmt::format("{}:1:1: the world file holds no YAML content (expected a mapping such as instances:)", file));
       return false;
     }
     size_t budget = kMaxValues;
-    if (!WithinBudget(docs[0], &budget)) {
+    if (!WithinBudget(doc, &budget)) {
       errors->push_back(fmt::format("{}:1:1: the document is too large (more than {} values, "
                                     "aliases expanded)",
                                     file, kMaxValues));
       return false;
     }
     Converter c{file, out, errors};
-    if (!c.Convert(docs[0], "", &out->root)) return false;
+    if (!c.Convert(doc, "", &out->root)) return false;
   } catch (const YAML::Exception& e) {
     errors->push_back(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
     return false;

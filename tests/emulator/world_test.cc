@@ -274,6 +274,8 @@ TEST_CASE("Hostile world files are errors, not crashes") {
   CHECK_FALSE(LoadErrors("binary.yaml", std::string("\x00\xff\xfe\x01: [", 6)).empty());
   CHECK_FALSE(LoadErrors("empty.yaml", "").empty());
   CHECK_FALSE(LoadErrors("two.yaml", "a: 1\n---\nb: 2\n").empty());
+  CHECK_FALSE(LoadErrors("comma.yaml", ",").empty());  // YAML::LoadAll would loop forever
+  CHECK(LoadErrors("marker.yaml", "---\nversion: 1\n...\n").empty());
   CHECK_FALSE(LoadErrors("tags.yaml", "instances:\n  - {id: i-x, zone: cn-hangzhou-h, type: ecs.g7.large, "
                                       "tags: {a: [1]}}\n").empty());
 }
