@@ -113,16 +113,15 @@ static constexpr char kFleetSchema[] = R"json(
       "required": ["instanceType"],
       "properties": {
         "instanceIds": {
-          "description": "Explicit instance IDs, e.g. [i-bp1demo000000000001].",
+          "description": "Explicit instance IDs, e.g. [i-bp1demo000000000001]. (Listing one twice is a warning: respec checks that itself, as uniqueItems is quadratic in validators.)",
           "type": "array",
           "minItems": 1,
-          "uniqueItems": true,
           "items": {
             "type": "string",
             "pattern": "^i-[a-z0-9]{6,30}$",
             "errorMessage": "malformed instance ID {value}: expected i- followed by 6 to 30 lowercase letters or digits"
           },
-          "errorMessage": { "type": "instanceIds must be a list, e.g. [i-bp1demo000000000001]", "minItems": "instanceIds is empty", "uniqueItems": "an instance ID is listed twice" }
+          "errorMessage": { "type": "instanceIds must be a list, e.g. [i-bp1demo000000000001]", "minItems": "instanceIds is empty" }
         },
         "selector": {
           "description": "Tags an instance must all carry to be picked, e.g. {role: web, env: prod}. Tag values are strings: quote true, false and numbers.",

@@ -105,7 +105,7 @@ class Converter {
     }
     out_->SetMarks(*path, marks);
     if (++values_ > kMaxSpecValues) {
-      Fail(marks, fmt::format("too many values: more than {} (are aliases expanding?)", kMaxSpecValues));
+      Fail(marks, fmt::format("too many values: more than {} (an alias counts each time it is used)", kMaxSpecValues));
       return false;
     }
     if (depth > kMaxDepth) {
