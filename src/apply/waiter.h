@@ -17,7 +17,8 @@
 // before the RebootInstance (or RebootWhenFinished) restart has begun. A
 // restart counts as finished only when the instance is Running AND either
 // a non-Running status was observed since the call OR `restart_min` has
-// elapsed since it (the documented choice; see README "apply").
+// elapsed since it (the documented choice: a poll may miss
+// the short non-Running window, so elapsed time is the fallback).
 //
 // Errors: a failed poll re-schedules its watches; an ID missing from
 // `not_found_after` consecutive answers resolves as not found.

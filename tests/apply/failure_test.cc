@@ -216,3 +216,16 @@ TEST_CASE("second interrupt stops at once; the journal makes the run resumable")
   for (const auto& [id, n] : h.OrdersPerInstance()) REQUIRE(n == 1);
   std::remove(path.c_str());
 }
+
+TEST_CASE("maxFailures left at default: 0 for a depended-on group, maxUnavailable for a leaf") {
+  std::vector<Inst> insts = {Down("i-b1", "base", 3), Up("i-b2", "base")};
+  for (int i = 0; i < 3; ++i) insts.push_back(Down(fmt::format("i-l{}", i), "leaf", i < 2 ? 3 : 0));
+  insts.push_back(Up("i-top", "top"));
+  Harness h(insts);
+  // base <- top; leaf stands alone with maxUnavailable 2 (so it tolerates 2 failures).
+  Plan plan = MakeTestPlan(insts, {{"base", 1, {}, -1}, {"leaf", 2, {}, -1}, {"top", 1, {"base"}, -1}});
+  Summary s = h.Run(plan);
+  REQUIRE(Outcome(s, "i-top").kind == InstanceOutcomeKind::kSkipped);  // base failed once: over its 0
+  REQUIRE(Outcome(s, "i-l2").kind == InstanceOutcomeKind::kChanged);  // 2 failures are within the leaf's 2
+  REQUIRE(s.failed == 3);
+}

@@ -1,0 +1,137 @@
+// The shared waiter on its own: batching per region, restart detection,
+// learning step durations, not-found handling.
+#include <catch2/catch.hpp>
+
+#include "apply/waiter.h"
+
+using namespace respec;
+
+namespace {
+
+Instance Inst(const std::string& id, const std::string& status, const std::string& type = "ecs.g7.large") {
+  Instance i;
+  i.id = id;
+  i.region = "cn-hangzhou";
+  i.status = status;
+  i.type = type;
+  return i;
+}
+
+WatchSpec Spec(uint64_t key, const std::string& id, WaitFor what, const std::string& kind, TimePoint since,
+               const std::string& region = "cn-hangzhou") {
+  WatchSpec w;
+  w.key = key;
+  w.region = region;
+  w.instance_id = id;
+  w.what = what;
+  w.kind = kind;
+  w.since = since;
+  w.target_type = "ecs.g7.xlarge";
+  return w;
+}
+
+DescribeInstancesPage Page(std::vector<Instance> v) {
+  DescribeInstancesPage p;
+  p.instances = std::move(v);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("waiter: due watches become DescribeInstances batches of <= 100 IDs per region") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  for (int i = 0; i < 230; ++i)
+    w.Watch(Spec(i, "i-a" + std::to_string(i), WaitFor::kStopped, "stop", clock.Now()));
+  for (int i = 0; i < 30; ++i)
+    w.Watch(Spec(1000 + i, "i-b" + std::to_string(i), WaitFor::kStopped, "stop", clock.Now(), "cn-shanghai"));
+  REQUIRE(w.TakeDue(clock.Now()).empty());  // nothing due before half the estimate
+  clock.Advance(w.Estimate("stop"));
+  auto reqs = w.TakeDue(clock.Now());
+  REQUIRE(reqs.size() == 4);  // 100 + 100 + 30 in one region, 30 in the other
+  size_t ids = 0;
+  for (const auto& r : reqs) {
+    REQUIRE(r.instance_ids.size() <= 100);
+    ids += r.instance_ids.size();
+  }
+  REQUIRE(ids == 260);
+  REQUIRE(w.TakeDue(clock.Now()).empty());  // all in flight now
+  REQUIRE(w.NextPollAt() == TimePoint::max());
+}
+
+TEST_CASE("waiter: a restart counts only after a non-Running status or the minimum time") {
+  VirtualClock clock;
+  WaiterOptions opt;
+  Waiter w(&clock, opt);
+  const TimePoint t0 = clock.Now();
+  w.Watch(Spec(1, "i-r", WaitFor::kRestarted, "reboot", t0));
+  clock.Advance(Millis(4000));
+  auto req = w.TakeDue(clock.Now());
+  REQUIRE(req.size() == 1);
+  // Still Running: the restart may not have begun.
+  REQUIRE(w.OnAnswer(req[0], Page({Inst("i-r", kRunning)}), clock.Now()).empty());
+  clock.Advance(Millis(1000));
+  req = w.TakeDue(clock.Now() + Millis(10000));
+  REQUIRE(req.size() == 1);
+  REQUIRE(w.OnAnswer(req[0], Page({Inst("i-r", kStarting)}), clock.Now()).empty());
+  clock.Advance(Millis(1000));
+  req = w.TakeDue(clock.Now() + Millis(10000));
+  auto done = w.OnAnswer(req[0], Page({Inst("i-r", kRunning)}), clock.Now());
+  REQUIRE(done.size() == 1);
+  REQUIRE(done[0].key == 1);
+
+  SECTION("without a non-Running sighting, the minimum elapsed time decides") {
+    w.Watch(Spec(2, "i-q", WaitFor::kRestarted, "reboot", clock.Now()));
+    const TimePoint since = clock.Now();
+    int polls = 0;
+    while (true) {
+      clock.Set(std::max(clock.Now(), w.NextPollAt()));
+      auto r = w.TakeDue(clock.Now());
+      REQUIRE(r.size() == 1);
+      ++polls;
+      auto d = w.OnAnswer(r[0], Page({Inst("i-q", kRunning)}), clock.Now());
+      if (!d.empty()) break;
+      REQUIRE(polls < 50);
+    }
+    REQUIRE(clock.Now() - since >= opt.restart_min);
+  }
+}
+
+TEST_CASE("waiter: estimates learn from completions, so a fast cloud is polled sooner") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  const Millis initial = w.Estimate("modify");
+  for (int round = 0; round < 10; ++round) {
+    w.Watch(Spec(round, "i-m", WaitFor::kType, "modify", clock.Now()));
+    clock.Set(w.NextPollAt());
+    auto r = w.TakeDue(clock.Now());
+    REQUIRE(r.size() == 1);
+    // The order is always done by the first check: the cloud is faster than the seed's 5-10 s.
+    REQUIRE(w.OnAnswer(r[0], Page({Inst("i-m", kStopped, "ecs.g7.xlarge")}), clock.Now()).size() == 1);
+  }
+  REQUIRE(w.Estimate("modify") < initial / 3);
+}
+
+TEST_CASE("waiter: an instance missing from answers resolves as not found; failed polls retry") {
+  VirtualClock clock;
+  WaiterOptions opt;
+  Waiter w(&clock, opt);
+  w.Watch(Spec(7, "i-gone", WaitFor::kObserve, "observe", clock.Now()));
+  int answers = 0;
+  std::vector<WatchResult> out;
+  while (out.empty() && answers < 10) {
+    clock.Set(std::max(clock.Now(), w.NextPollAt()));
+    auto r = w.TakeDue(clock.Now());
+    REQUIRE(r.size() == 1);
+    if (answers == 0) {
+      // A failed poll (e.g. throttled past retries) changes nothing but the schedule.
+      REQUIRE(w.OnAnswer(r[0], MakeCloudError("Throttling", ""), clock.Now()).empty());
+    } else {
+      out = w.OnAnswer(r[0], Page({}), clock.Now());
+    }
+    ++answers;
+  }
+  REQUIRE(out.size() == 1);
+  REQUIRE(out[0].not_found);
+  REQUIRE(answers == 1 + opt.not_found_after);
+}
