@@ -138,7 +138,9 @@ std::string SummaryText(const Summary& s, bool color) {
     else if (o.kind == InstanceOutcomeKind::kSkipped) skipped.push_back(&o);
     else changed.push_back(&o);
   }
-  auto label = [](const InstanceOutcome& o) { return o.name.empty() ? o.instance_id : o.instance_id + " " + o.name; };
+  auto label = [](const InstanceOutcome& o) {
+    return o.name.empty() || o.name == o.instance_id ? o.instance_id : o.instance_id + " " + o.name;
+  };
   if (!changed.empty()) {
     out += "\nChanged:\n";
     for (const auto* o : changed)

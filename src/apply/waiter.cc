@@ -9,7 +9,7 @@ namespace respec {
 
 Waiter::Waiter(Clock* clock, WaiterOptions options) : clock_(clock), opt_(std::move(options)) {
   if (opt_.time_scale <= 0) opt_.time_scale = 1;
-  for (const auto& [kind, ms] : opt_.estimates) estimate_ms_[kind] = Scaled(ms).count();
+  for (const auto& [kind, ms] : opt_.estimates) estimate_ms_[kind] = seed_ms_[kind] = Scaled(ms).count();
 }
 
 Millis Waiter::Scaled(Millis m) const {
@@ -31,7 +31,7 @@ void Waiter::Watch(WatchSpec spec) {
     w.next_check = now;
   } else {
     Millis est = Estimate(w.spec.kind);
-    Millis first = std::clamp(est / 2, Scaled(opt_.min_interval), Scaled(opt_.max_interval));
+    Millis first = std::clamp(est / 4, Scaled(opt_.min_interval), Scaled(opt_.max_interval));
     w.next_check = std::max(now, w.spec.since + first);
   }
   watches_[w.spec.key] = std::move(w);
@@ -84,7 +84,7 @@ bool Waiter::Met(Live& w, const Instance& inst, TimePoint now) const {
     case WaitFor::kRunning: return inst.status == kRunning;
     case WaitFor::kRestarted:
       return inst.status == kRunning &&
-             (w.saw_not_running || now - w.spec.since >= Scaled(opt_.restart_min));
+             (w.saw_not_running || now - w.spec.since >= RestartMin());
     case WaitFor::kType: return inst.type == w.spec.target_type;
   }
   return false;
@@ -97,7 +97,22 @@ void Waiter::Learn(const Live& w, TimePoint now) {
   double sample = std::chrono::duration<double, std::milli>((prev + (now - prev) / 2) - w.spec.since).count();
   sample = std::max(sample, static_cast<double>(Scaled(opt_.min_interval).count()) / 2);
   double& est = estimate_ms_[w.spec.kind];
-  est = (1 - opt_.ewma_alpha) * est + opt_.ewma_alpha * sample;
+  int& n = samples_[w.spec.kind];
+  double alpha = std::max(opt_.ewma_alpha, 1.0 / (n + 1));
+  est = (1 - alpha) * est + alpha * sample;
+  ++n;
+}
+
+Millis Waiter::RestartMin() const {
+  const double full = static_cast<double>(Scaled(opt_.restart_min).count());
+  double factor = 1;
+  for (const auto& [kind, n] : samples_) {
+    auto seed = seed_ms_.find(kind);
+    if (n == 0 || seed == seed_ms_.end() || seed->second <= 0) continue;
+    factor = std::min(factor, estimate_ms_.at(kind) / seed->second);
+  }
+  double ms = std::max(full * factor, static_cast<double>(Scaled(opt_.min_interval).count()));
+  return Millis(static_cast<int64_t>(std::min(ms, full)));
 }
 
 void Waiter::Schedule(Live& w, TimePoint now) {

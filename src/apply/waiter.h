@@ -6,7 +6,8 @@
 // Schedule: each step kind has an estimated duration (seeded from the API
 // reference: an order settles 5-10 s after ModifyPrepayInstanceSpec;
 // stops, starts and restarts take seconds), learned from observed
-// completions with an EWMA. A watch is first checked at half its estimate,
+// completions (the first sample replaces the seed, then an EWMA). A watch
+// is first checked at a quarter of its estimate,
 // then more often as the expected completion approaches, then with
 // exponential backoff once overdue; watches due within one minimum
 // interval of each other share a poll. A first check that already
@@ -16,9 +17,12 @@
 // Restarts: an instance that was Running may still be observed Running
 // before the RebootInstance (or RebootWhenFinished) restart has begun. A
 // restart counts as finished only when the instance is Running AND either
-// a non-Running status was observed since the call OR `restart_min` has
-// elapsed since it (the documented choice: a poll may miss
-// the short non-Running window, so elapsed time is the fallback).
+// a non-Running status was observed since the call OR a minimum time has
+// elapsed since it (the documented choice: a poll may miss the short
+// non-Running window, so elapsed time is the fallback). The minimum is
+// `restart_min`, shrunk by how much faster than the seeds' timings this
+// cloud has proven to be (learned/seed estimate of the fastest kind), so a
+// rehearsal on a time-scaled emulator does not wait real-world seconds.
 //
 // Errors: a failed poll re-schedules its watches; an ID missing from
 // `not_found_after` consecutive answers resolves as not found.
@@ -108,6 +112,7 @@ class Waiter {
     int not_found = 0;
   };
   Millis Scaled(Millis m) const;
+  Millis RestartMin() const;
   void Schedule(Live& w, TimePoint now);
   bool Met(Live& w, const Instance& inst, TimePoint now) const;
   void Learn(const Live& w, TimePoint now);
@@ -116,6 +121,8 @@ class Waiter {
   WaiterOptions opt_;
   std::map<uint64_t, Live> watches_;
   std::map<std::string, double> estimate_ms_;  // learned, already scaled
+  std::map<std::string, double> seed_ms_;      // the initial estimates, scaled
+  std::map<std::string, int> samples_;
   int polls_sent_ = 0;
 };
 
