@@ -22,7 +22,9 @@ SCALE=50
 export RESPEC_TIME_SCALE=$SCALE
 write_rehearsal_toml respec.toml $SCALE
 write_mixed_spec fleet.yaml
-RANDOM=${RESPEC_CRASH_SEED:-$$}
+seed=${RESPEC_CRASH_SEED:-$$}
+RANDOM=$seed
+echo "kill points from RESPEC_CRASH_SEED=$seed"
 
 kills=0
 round=0
