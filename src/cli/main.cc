@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   CLI::App app{"respec: declarative instance-type changes for Alibaba Cloud ECS subscription instances"};
   app.set_version_flag("--version", std::string("respec ") + respec::kVersion);
   app.require_subcommand(1);
+  // Global flags may come after the subcommand too (respec plan --endpoint URL).
+  app.fallthrough();
   GlobalOptions g;
   if (const char* p = std::getenv("RESPEC_PROFILE")) g.profile = p;
   app.add_option("--profile", g.profile, "Profile from respec.toml (also RESPEC_PROFILE)");

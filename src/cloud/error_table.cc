@@ -191,6 +191,16 @@ constexpr ErrorInfo kErrors[] = {
     {"InvalidInstanceId.MalFormed", 400, "The specified instance ID is malformed.",
      "The instance ID is not a valid ID.", C::kBadRequest, "fail the instance; check the ID"},
 
+    // --- ModifyInstanceSpec (pay-as-you-go counterpart), for PrePaid instances ---
+    {"ChargeTypeViolation", 403, "The operation is not permitted due to charge type of the instance.",
+     "ModifyInstanceSpec refuses subscription instances; use ModifyPrepayInstanceSpec.",
+     C::kBlocked, "fail the instance; respec uses ModifyPrepayInstanceSpec for PrePaid instances"},
+    {"InvalidInstanceStatus.NotStopped", 400, "The current status of the instance does not support this operation.",
+     "ModifyInstanceSpec needs a Stopped instance.", C::kWrongState,
+     "stop the instance, then retry"},
+    {"CategoryViolation", 403, "The specified instance does not support this operation because of its disk category.",
+     "Instances with local disks cannot change their type.", C::kBlocked, "fail the instance"},
+
     // --- Transport and response failures, produced locally by respec ---
     {"Transport.Timeout", 0, "The request timed out.",
      "No answer in time; the request may have been accepted.", C::kTransient,

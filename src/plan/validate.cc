@@ -75,7 +75,10 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
   };
   std::map<std::tuple<std::string, std::string, std::string>, Priced> price_cache;
 
-  for (const auto& [key, members] : by_key) {
+  for (const auto& entry : by_key) {
+    // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
+    const auto& key = entry.first;
+    const auto& members = entry.second;
     const InstancePlan& rep = instances[members.front()];
     auto cat_it = live.catalogs.find(key.region);
     const Catalog* cat = cat_it == live.catalogs.end() ? nullptr : &cat_it->second;
