@@ -18,8 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../tests/cli/apply_lib.sh"
 
 N=${N:-1000}
-QPS=${QPS:-20}      # per action, the emulator's limit; respec's client rate is set to it
-SCALE=${SCALE:-2}   # emulated seconds per real second (1 = the API's own timing)
+QPS=${QPS:-10}      # per action, the emulator's limit; respec's client rate is set to it
+SCALE=${SCALE:-1}   # emulated seconds per real second (1 = the API's own timing)
 
 work=$(mktemp -d)
 trap 'stop_emulator; [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
