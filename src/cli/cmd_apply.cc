@@ -28,6 +28,7 @@
 #include "apply/lock.h"
 #include "apply/preflight.h"
 #include "apply/reporter.h"
+#include "cli/cloud_factory.h"
 #include "cli/commands.h"
 #include "cloud/retrying_cloud.h"
 #include "config/config.h"
@@ -72,15 +73,8 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-// The production Cloud: EcsCloud behind the retrying, rate-limited wrapper.
-// (Minimal local builder, like cmd_plan.cc's; cli/cloud_factory.h replaces
-// it once it lands.)
-struct CloudStack {
-  std::unique_ptr<ecs::EcsCloud> ecs;
-  std::unique_ptr<RetryingCloud> retrying;
-  Cloud* cloud() { return retrying.get(); }
-};
-
+// The production Cloud (cli/cloud_factory.h), with credentials resolved for
+// the profile already loaded above.
 bool BuildCloud(const GlobalOptions& g, const Profile& profile, Clock* clock, CloudStack* out) {
   CredentialSources src;
   src.aliyun_profile = profile.credentials_profile;
@@ -91,29 +85,11 @@ bool BuildCloud(const GlobalOptions& g, const Profile& profile, Clock* clock, Cl
     if (creds.errors.empty()) std::cerr << "respec apply: no credentials found\n";
     return false;
   }
-  ecs::EcsOptions eo;
-  eo.endpoint = !g.endpoint.empty() ? g.endpoint : profile.endpoint;
-  eo.signature = profile.signature == "v1" ? ecs::SignatureVersion::kRpc1 : ecs::SignatureVersion::kV3;
-  eo.transport.connect_timeout = Millis(profile.connect_timeout_ms);
-  eo.transport.total_timeout = Millis(profile.request_timeout_ms);
-  eo.transport.user_agent = std::string("respec/") + kVersion;
-  eo.verbosity = g.verbose;
-  if (g.verbose > 0) eo.log = [](std::string_view line) { std::cerr << line << "\n"; };
   std::string error, warning;
-  out->ecs = ecs::EcsCloud::Create(creds.credentials, eo, clock, &error, &warning);
+  bool built = BuildCloudStack(g, profile, creds.credentials, clock, out, &error, &warning, &std::cerr);
   if (!warning.empty()) std::cerr << "respec apply: warning: " << warning << "\n";
-  if (!out->ecs) {
-    std::cerr << "respec apply: " << error << "\n";
-    return false;
-  }
-  out->retrying = std::make_unique<RetryingCloud>(out->ecs.get(), RetryPolicy::From(profile.retry),
-                                                  profile.rate, clock);
-  if (g.verbose > 0)
-    out->retrying->SetRetryObserver([](const RetryEvent& e) {
-      std::cerr << fmt::format("retry {} {} after {} (attempt {}), waiting {} ms\n", e.action, e.instance_id,
-                               e.code, e.attempt, e.delay.count());
-    });
-  return true;
+  if (!built) std::cerr << "respec apply: " << error << "\n";
+  return built;
 }
 
 bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& profile, Clock* clock,
