@@ -81,7 +81,7 @@ static constexpr char kFleetSchema[] = R"json(
           "errorMessage": "maxUnavailable must be a count of at least 1 or a percentage from \"1%\" to \"100%\", got {value}"
         },
         "maxFailures": {
-          "description": "How many instances of this group may fail before the rollout stops. Default 0 when another group dependsOn this one, else unlimited.",
+          "description": "How many instances of this group may fail before the rollout stops. Default 0 when another group dependsOn this one, else the group's maxUnavailable (as a count).",
           "type": "integer",
           "minimum": 0,
           "errorMessage": "maxFailures must be an integer of 0 or more, got {value}"
