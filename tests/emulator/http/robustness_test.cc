@@ -33,7 +33,8 @@ std::string SendRaw(uint16_t port, const std::string& bytes) {
 
 TEST_CASE("robustness: garbage, truncation and odd requests do not hurt the server") {
   HttpFixture f;
-  SendRaw(f.port, std::string("\x00\x01\x02 garbage \r\n\r\n", 20));
+  static const char kGarbage[] = "\x00\x01\x02 garbage \r\n\r\n";
+  SendRaw(f.port, std::string(kGarbage, sizeof kGarbage - 1));
   SendRaw(f.port, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort");
   SendRaw(f.port, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
   std::string answer = SendRaw(f.port, "GET /?Action=DescribeRegions HTTP/1.0\r\n\r\n");
