@@ -5,6 +5,7 @@ BUILD      ?= build
 BUILD_TYPE ?= RelWithAsserts
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 600
+export CCACHE_BASEDIR := $(CURDIR)
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps build test demo asan fuzz bench soak clean
