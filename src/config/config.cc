@@ -14,39 +14,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/did_you_mean.h"
+
 namespace respec {
 namespace {
 
 constexpr size_t kMaxConfigBytes = 1024 * 1024;
-
-// Case-insensitive Levenshtein distance (kept here: config must not depend
-// on spec/, which has the same helper for the fleet spec).
-size_t Distance(std::string_view a, std::string_view b) {
-  if (a.size() > 256 || b.size() > 256) return std::max(a.size(), b.size());
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string Closest(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
-  for (const std::string& c : candidates) {
-    size_t d = Distance(word, c);
-    if (d < best_distance) best_distance = d, best = c;
-  }
-  return best;
-}
 
 bool LooksSecret(std::string_view key) {
   std::string k;
@@ -82,7 +55,7 @@ class ProfileReader {
                                         path));
         continue;
       }
-      std::string hint = Closest(k, known);
+      std::string hint = ClosestMatch(k, known);
       Error(key.source(), hint.empty() ? fmt::format("{}: unknown key \"{}\" (known keys: {})", path, k, fmt::join(known, ", "))
                                        : fmt::format("{}: unknown key \"{}\"; did you mean \"{}\"?", path, k, hint));
     }

@@ -1,4 +1,4 @@
-#include "spec/did_you_mean.h"
+#include "core/did_you_mean.h"
 
 #include <algorithm>
 #include <cctype>

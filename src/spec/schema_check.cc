@@ -9,7 +9,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
-#include "spec/did_you_mean.h"
+#include "core/did_you_mean.h"
 #include "spec/fleet_schema.h"
 
 namespace respec {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/timefmt.h"
-#include "spec/did_you_mean.h"
+#include "core/did_you_mean.h"
 
 namespace respec {
 namespace {
