@@ -30,12 +30,20 @@ fi
 
 # The conformance check drives the emulator with an unmodified official SDK.
 here="$(cd "$(dirname "$0")/.." && pwd)"
+if ! command -v npm >/dev/null 2>&1; then
+  # Debian's nodejs ships npm separately (NodeSource's includes it).
+  $SUDO apt-get install -y -qq --no-install-recommends npm || true
+fi
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -d "$here/tests/conformance/node_modules/@alicloud/pop-core" ] || \
-     [ ! -d "$here/tests/conformance/node_modules/@alicloud/ecs20140526" ]; then
-    echo "install-deps: installing the official SDKs for the conformance check (npm)"
-    (cd "$here/tests/conformance" && npm install --no-audit --no-fund --loglevel=error)
+  # Every package of package.json must be there; otherwise install exactly the lockfile.
+  missing_sdk=$(cd "$here/tests/conformance" && node -e '
+    const deps = Object.keys(require("./package.json").dependencies || {});
+    const fs = require("fs");
+    console.log(deps.filter(d => !fs.existsSync("node_modules/" + d + "/package.json")).join(" "));')
+  if [ -n "$missing_sdk" ]; then
+    echo "install-deps: installing the official SDKs for the conformance check (npm ci): $missing_sdk"
+    (cd "$here/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 else
-  echo "install-deps: npm not found; the SDK conformance check will be skipped" >&2
+  echo "install-deps: npm not found; the SDK conformance check (conformance_sdk) will fail" >&2
 fi
