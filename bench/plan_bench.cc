@@ -80,20 +80,7 @@ int main(int argc, char** argv) {
     chains.push_back(std::move(d.chain));
   }
   for (size_t i = 0; i < plan.instances.size(); ++i) {
-    InstancePlan& p = plan.instances[i];
-    int prev = -1;
-    for (StepKind k : chains[i]) {
-      Step s;
-      s.id = int(plan.steps.size());
-      s.instance_id = p.instance_id;
-      s.kind = k;
-      s.group = p.group;
-      if (k == StepKind::kModify) s.client_token = MakeClientToken(plan.plan_id, p.instance_id, "modify");
-      if (prev >= 0) plan.edges.emplace_back(prev, s.id);
-      prev = s.id;
-      p.steps.push_back(s.id);
-      plan.steps.push_back(std::move(s));
-    }
+    AppendChain(&plan, i, chains[i]);
   }
   auto t1 = Steady::now();
   auto check = CheckPlanGraph(plan);

@@ -144,21 +144,8 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
   plan.plan_id = Sha256Hex(seed);
 
   for (size_t i = 0; i < plan.instances.size(); ++i) {
-    InstancePlan& p = plan.instances[i];
-    if (p.verdict != Verdict::kChange) continue;
-    int prev = -1;
-    for (StepKind k : chains[i]) {
-      Step s;
-      s.id = int(plan.steps.size());
-      s.instance_id = p.instance_id;
-      s.kind = k;
-      s.group = p.group;
-      if (k == StepKind::kModify) s.client_token = MakeClientToken(plan.plan_id, p.instance_id, "modify");
-      if (prev >= 0) plan.edges.emplace_back(prev, s.id);
-      prev = s.id;
-      p.steps.push_back(s.id);
-      plan.steps.push_back(std::move(s));
-    }
+    if (plan.instances[i].verdict != Verdict::kChange) continue;
+    AppendChain(&plan, i, chains[i]);
   }
   plan.groups = Constraints(spec, plan.instances);
 

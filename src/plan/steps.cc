@@ -85,4 +85,21 @@ ModifyPrepaySpecRequest ModifyRequestFor(const InstancePlan& in, const Step& ste
   return r;
 }
 
+void AppendChain(Plan* plan, size_t index, const std::vector<StepKind>& chain) {
+  InstancePlan& p = plan->instances[index];
+  int prev = -1;
+  for (StepKind k : chain) {
+    Step s;
+    s.id = int(plan->steps.size());
+    s.instance_id = p.instance_id;
+    s.kind = k;
+    s.group = p.group;
+    if (k == StepKind::kModify) s.client_token = MakeClientToken(plan->plan_id, p.instance_id, "modify");
+    if (prev >= 0) plan->edges.emplace_back(prev, s.id);
+    prev = s.id;
+    p.steps.push_back(s.id);
+    plan->steps.push_back(std::move(s));
+  }
+}
+
 }  // namespace respec

@@ -41,4 +41,9 @@ ModifyPrepaySpecRequest ModifyRequestFor(const InstancePlan& instance, const Ste
 std::string MakeClientToken(const std::string& plan_id, const std::string& instance_id,
                             const std::string& step_name);
 
+// Appends `chain` as the steps of plan->instances[index]: ids in order, an
+// edge between consecutive steps, ClientTokens for modify steps (from
+// plan->plan_id, which must be set first).
+void AppendChain(Plan* plan, size_t index, const std::vector<StepKind>& chain);
+
 }  // namespace respec
