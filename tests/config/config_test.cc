@@ -8,27 +8,14 @@
 #include <sys/stat.h>
 
 #include "config/config.h"
+#include "support/temp_dir.h"
 
 namespace respec {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "respec-config-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string Write(const std::string& rel, const std::string& text, mode_t mode = 0600) {
-    fs::path p = path / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    chmod(p.c_str(), mode);
-    return p.string();
-  }
-};
+using testing::TempDir;
 
 std::vector<std::string> Messages(const std::string& text, const std::string& profile = "", Profile* out = nullptr,
                                   bool* ok = nullptr) {

@@ -8,25 +8,17 @@
 #include <sys/stat.h>
 
 #include "config/credentials_loader.h"
+#include "support/temp_dir.h"
 
 namespace respec {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Home {
-  fs::path path;
-  Home() {
-    std::string tmpl = (fs::temp_directory_path() / "respec-home-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~Home() { fs::remove_all(path); }
-  std::string WriteAliyun(const std::string& text, mode_t mode = 0600) {
-    fs::create_directories(path / ".aliyun");
-    fs::path p = path / ".aliyun" / "config.json";
-    std::ofstream(p) << text;
-    chmod(p.c_str(), mode);
-    return p.string();
+struct Home : testing::TempDir {
+  Home() : TempDir("respec-home") {}
+  std::string WriteAliyun(const std::string& text, mode_t mode = 0600) const {
+    return Write(".aliyun/config.json", text, mode);
   }
 };
 

@@ -10,20 +10,14 @@
 #include <unistd.h>
 
 #include "spec/spec_test_util.h"
+#include "support/temp_dir.h"
 
 namespace respec {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "respec-spec-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using testing::TempDir;
 
 std::vector<std::string> LoadFile(const std::string& path, bool* ok = nullptr) {
   VirtualClock clock;
