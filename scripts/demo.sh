@@ -56,7 +56,9 @@ for spec in examples/web-canary.yaml examples/multi-region.yaml; do
   [ "$rc" = 2 ] || { echo "demo: expected changes (exit 2), got $rc" >&2; exit 1; }
 
   step "respec show plan.json --markdown   (what a pull-request comment shows)"
-  "$RESPEC" show "$work/plan.json" --markdown | head -20
+  # Captured first: `| head` would close the pipe early and, under pipefail, fail the demo.
+  md=$("$RESPEC" show "$work/plan.json" --markdown)
+  printf '%s\n' "$md" | sed -n 1,20p
 
   step "respec apply plan.json --auto-approve"
   "${R[@]}" apply "$work/plan.json" --auto-approve --state-dir "$work/state"
@@ -66,5 +68,6 @@ for spec in examples/web-canary.yaml examples/multi-region.yaml; do
 done
 
 step "emulator's order log (GET /_emulator/orders)"
-curl -s "$endpoint/_emulator/orders" | head -c 600; echo
+orders=$(curl -sf "$endpoint/_emulator/orders")
+echo "${orders:0:600}..."
 step "done: the emulator stops now"
