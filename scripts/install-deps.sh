@@ -10,7 +10,7 @@ PKGS=(
   libboost-dev libboost-graph-dev
   catch2 nlohmann-json3-dev libvalijson-dev libcli11-dev libfmt-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  nodejs curl time
+  nodejs curl time jq python3
 )
 
 missing=()
