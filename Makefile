@@ -34,7 +34,7 @@ asan: deps
 
 fuzz: deps
 	CXX=clang++-14 cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPEC_FUZZ=ON -DRESPEC_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz --target fuzzers -j $(JOBS)
 	@bash scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 
 bench: build
