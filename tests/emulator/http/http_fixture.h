@@ -33,6 +33,9 @@ inline constexpr const char* kStsToken = "sts-token-abc";
 // Three PrePaid instances in cn-hangzhou-h: i-run (Running, g7.xlarge),
 // i-stopped (Stopped, g7.2xlarge), i-eip (Running, with an EIP and tags).
 World TestWorld();
+// A PrePaid vpc instance in cn-hangzhou-h, expiring 2027-06-01, with a plain image.
+WorldInstance MakeInstance(const std::string& id, const std::string& type, const std::string& status,
+                           int cpu, int mem_gib);
 
 struct Reply {
   CURLcode curl = CURLE_OK;

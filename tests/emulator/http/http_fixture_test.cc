@@ -15,6 +15,8 @@ size_t Collect(char* p, size_t size, size_t n, void* out) {
   return size * n;
 }
 
+}  // namespace
+
 WorldInstance MakeInstance(const std::string& id, const std::string& type, const std::string& status,
                            int cpu, int mem_gib) {
   WorldInstance w;
@@ -34,8 +36,6 @@ WorldInstance MakeInstance(const std::string& id, const std::string& type, const
   i.memory_mib = mem_gib * 1024;
   return w;
 }
-
-}  // namespace
 
 std::string Reply::Code() const {
   auto j = Json();

@@ -12,48 +12,29 @@
 namespace respec::emulator::http::testing {
 namespace {
 
-WorldInstance Make(const std::string& id, const std::string& type, const std::string& status, int cpu,
-                   int mem_gib) {
-  WorldInstance w;
-  Instance& i = w.instance;
-  i.id = id;
-  i.region = "cn-hangzhou";
-  i.zone = "cn-hangzhou-h";
-  i.type = type;
-  i.type_family = type.substr(0, type.rfind('.'));
-  i.status = status;
-  i.charge_type = "PrePaid";
-  i.expired_time = "2027-06-01T00:00Z";
-  i.network_type = "vpc";
-  i.image_id = "aliyun_3_x64_20G_alibase_20240528.vhd";
-  i.cpu = cpu;
-  i.memory_mib = mem_gib * 1024;
-  return w;
-}
-
 // TestWorld plus one instance per rule, each with exactly one problem.
 World RulesWorld() {
   World w = TestWorld();
   auto add = [&](WorldInstance i) { w.instances.push_back(std::move(i)); };
-  WorldInstance released = Make("i-released", "ecs.g7.xlarge", kRunning, 4, 16);
+  WorldInstance released = MakeInstance("i-released", "ecs.g7.xlarge", kRunning, 4, 16);
   released.released = true;
   add(released);
-  WorldInstance postpaid = Make("i-postpaid", "ecs.g7.xlarge", kRunning, 4, 16);
+  WorldInstance postpaid = MakeInstance("i-postpaid", "ecs.g7.xlarge", kRunning, 4, 16);
   postpaid.instance.charge_type = "PostPaid";
   add(postpaid);
-  WorldInstance expired = Make("i-expired", "ecs.g7.xlarge", kStopped, 4, 16);
+  WorldInstance expired = MakeInstance("i-expired", "ecs.g7.xlarge", kStopped, 4, 16);
   expired.instance.expired_time = "2025-06-01T00:00Z";  // the fixture clock starts 2026-01-01
   add(expired);
-  add(Make("i-localdisk", "ecs.i2.xlarge", kRunning, 4, 32));
-  WorldInstance classic = Make("i-classiceip", "ecs.g7.xlarge", kRunning, 4, 16);
+  add(MakeInstance("i-localdisk", "ecs.i2.xlarge", kRunning, 4, 32));
+  WorldInstance classic = MakeInstance("i-classiceip", "ecs.g7.xlarge", kRunning, 4, 16);
   classic.instance.network_type = "classic";
   classic.instance.eip_address = "47.1.2.4";
   add(classic);
-  WorldInstance market = Make("i-market", "ecs.g6.large", kRunning, 2, 8);
+  WorldInstance market = MakeInstance("i-market", "ecs.g6.large", kRunning, 2, 8);
   market.instance.image_id = "m-bp1rulestest001";
   add(market);
   w.images.push_back(Image{"m-bp1rulestest001", {"ecs.g6"}});
-  WorldInstance quota = Make("i-quota", "ecs.g7.2xlarge", kStopped, 8, 32);
+  WorldInstance quota = MakeInstance("i-quota", "ecs.g7.2xlarge", kStopped, 8, 32);
   quota.downgrades_used = 3;
   add(quota);
   w.stock.push_back(StockEntry{"cn-hangzhou-h", "ecs.g7.8xlarge", "WithoutStock"});
