@@ -92,36 +92,21 @@ bool Journal::WriteSynced(const std::string& lines, std::string* error) {
 }
 
 JournalState Journal::Load(const std::string& path) {
-  JournalState st;
+  std::vector<nlohmann::json> records;
+  int unreadable = 0;
   std::ifstream in(path);
-  if (!in) return st;
   std::string line;
-  while (std::getline(in, line)) {
+  while (in && std::getline(in, line)) {
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("ev") || !j["ev"].is_string()) {
-      ++st.bad_lines;
+    if (j.is_discarded()) {
+      ++unreadable;
       continue;
     }
-    const std::string ev = j["ev"];
-    const std::string inst = j.value("instance", "");
-    const int step = j.contains("step") && j["step"].is_number_integer() ? j["step"].get<int>() : -1;
-    const std::string kind = j.value("kind", "");
-    if (ev == "begin") {
-      ++st.runs;
-    } else if (ev == "call") {
-      if (step >= 0) st.steps_called.insert(step);
-      if (!inst.empty()) st.touched.insert(inst);
-      if (kind == "stop" && !inst.empty()) st.stopped.insert(inst);
-    } else if (ev == "result") {
-      std::string order = j.value("order_id", "");
-      if (!order.empty() && !inst.empty()) st.order_ids[inst] = order;
-    } else if (ev == "step_done") {
-      if (step >= 0) st.steps_done.insert(step);
-    } else if (ev == "instance_done") {
-      if (!inst.empty()) st.finished.insert(inst);
-    }
+    records.push_back(std::move(j));
   }
+  JournalState st = ReplayJournal(records);
+  st.bad_lines += unreadable;
   return st;
 }
 

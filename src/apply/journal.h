@@ -25,19 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace respec {
+#include "state/journal_state.h"
 
-// What an earlier run of the same plan left behind.
-struct JournalState {
-  std::set<int> steps_done;          // effect observed
-  std::set<int> steps_called;        // a call was (possibly) sent
-  std::set<std::string> touched;     // instances respec called anything on
-  std::set<std::string> stopped;     // instances respec sent StopInstance (or a downgrade detour) to
-  std::set<std::string> finished;    // instances whose chain completed
-  std::map<std::string, std::string> order_ids;  // instance -> OrderId
-  int runs = 0;                      // "begin" records seen
-  int bad_lines = 0;                 // unparsable lines (a torn last line included)
-};
+namespace respec {
 
 class Journal {
  public:
