@@ -237,17 +237,17 @@ void Executor::Impl::Flush() {
   after_sync = std::move(to_submit);
   to_submit.clear();
   sync_in_flight = true;
-  runner->Submit(token, [this, &slot] { slot.sync_ok = journal->WriteSynced(slot.sync_batch, &slot.sync_error); },
+  runner->Submit(token, [this, &slot] { slot.sync_status = journal->WriteSynced(slot.sync_batch); },
                  "journal");
 }
 
 void Executor::Impl::OnSynced(CallSlot& slot) {
   sync_in_flight = false;
-  if (!slot.sync_ok && !stop_new) {
+  if (!slot.sync_status.ok() && !stop_new) {
     // Without a journal a crash could not be resumed safely: start nothing new
     // (the chains in flight still finish, so nothing is left stopped).
     stop_new = true;
-    stop_reason = "journal write failed: " + slot.sync_error;
+    stop_reason = "journal write failed: " + slot.sync_status.message();
     Emit(EventKind::kMessage, nullptr, stop_reason);
   }
   for (auto& [t, work] : after_sync) {
@@ -375,8 +375,8 @@ Summary Executor::Impl::Run() {
   }
   Summary s = MakeSummary();
   journal->Append({{"ev", "end"}, {"exit_code", s.exit_code}, {"t", FormatUtcSeconds(clock->Now())}});
-  std::string ignored;
-  journal->Sync(&ignored);
+  // Best effort: the run is over; a failure here loses only outcome records.
+  (void)journal->Sync();
   reporter->OnProgress(MakeProgress());
   reporter->OnSummary(s);
   return s;

@@ -52,9 +52,8 @@ struct GroupRun {
 struct CallSlot {
   int run = -1;  // -1: a waiter poll or a journal sync
   bool is_sync = false;
-  std::string sync_batch;
-  bool sync_ok = true;
-  std::string sync_error;
+  std::vector<nlohmann::json> sync_batch;
+  Status sync_status;
   std::string op;
   DescribeInstancesRequest poll;
   std::optional<Result<Ack>> ack;

@@ -25,7 +25,7 @@
 #include "apply/call_runner.h"
 #include "apply/executor.h"
 #include "apply/journal.h"
-#include "apply/lock.h"
+#include "state/dir_store.h"
 #include "apply/preflight.h"
 #include "apply/reporter.h"
 #include "cli/cloud_factory.h"
@@ -183,17 +183,26 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   if (!o.spec_file.empty() && !Approved(o)) return 1;
 
   const std::string state_dir = StateDir(o, profile);
-  ApplyLock lock;
-  std::string message;
-  if (!lock.Acquire(state_dir, FormatUtcSeconds(clock.Now()), &message)) {
-    std::cerr << "respec apply: " << message << "\n";
+  DirStateStore store(state_dir);
+  RunRecord run;
+  run.plan_id = plan.plan_id;
+  run.holder = ThisProcessHolder();
+  run.started = FormatUtcSeconds(clock.Now());
+  run.holder.plan_id = plan.plan_id;
+  run.holder.since = run.started;
+  if (Status s = store.BeginRun(&run); !s.ok()) {
+    std::cerr << "respec apply: " << s.message() << "\n";
     return 1;
   }
-  const std::string journal_path = Journal::PathFor(state_dir, plan.plan_id);
-  JournalState resume = Journal::Load(journal_path);
+  auto loaded = LoadJournalState(&store, plan.plan_id);
+  if (!loaded.ok()) {
+    std::cerr << "respec apply: cannot read the journal: " << loaded.status().message() << "\n";
+    return 1;
+  }
+  JournalState resume = std::move(loaded).value();
   if (resume.runs > 0 && !o.json)
-    std::cerr << "respec apply: resuming from " << journal_path << " (" << resume.steps_done.size()
-              << " steps done, " << resume.finished.size() << " instances finished)\n";
+    std::cerr << "respec apply: resuming from " << store.JournalPath(plan.plan_id) << " ("
+              << resume.steps_done.size() << " steps done, " << resume.finished.size() << " instances finished)\n";
 
   PreflightResult pre = CheckPlanAgainstLive(plan, stack.cloud(), resume.touched);
   if (pre.error) {
@@ -208,11 +217,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     return 1;
   }
 
-  Journal journal;
-  if (!journal.Open(journal_path, &message)) {
-    std::cerr << "respec apply: " << message << "\n";
-    return 1;
-  }
+  Journal journal(&store, run.run_id, plan.plan_id);
   std::unique_ptr<Reporter> reporter;
   if (o.json) reporter = MakeJsonReporter(std::cout);
   else if (isatty(STDOUT_FILENO) == 1) reporter = MakeTtyReporter(std::cout, UseColor(g));
@@ -242,9 +247,10 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     // Calls in flight may be sleeping in backoff; the journal has what a resume needs.
     std::cout << std::flush;
     std::cerr << std::flush;
-    lock.Release();
+    (void)store.EndRun(run.run_id, "interrupted");
     ::_exit(1);
   }
+  (void)store.EndRun(run.run_id, s.exit_code == 0 ? "succeeded" : "failed");
   return s.exit_code;
 }
 

@@ -14,6 +14,7 @@
 #include "apply/call_runner.h"
 #include "apply/executor.h"
 #include "apply/journal.h"
+#include "support/memory_store.h"
 #include "apply/reporter.h"
 #include "cloud/cloud_wrapper.h"
 #include "emulator/model.h"
@@ -202,17 +203,23 @@ struct Harness {
       if (i.status == kRunning) cloud.originally_running.insert(i.id);
     }
   }
-  Summary Run(const Plan& plan, ExecutorOptions opt = {}, const std::string& journal_path = "") {
-    Journal j;
-    std::string err;
-    path = journal_path.empty() ? TempJournal() : journal_path;
-    if (!j.Open(path, &err)) throw std::runtime_error(err);
+  // Runs the plan with its journal in `journal_store` (default: this
+  // harness's in-memory store).
+  Summary Run(const Plan& plan, ExecutorOptions opt = {}, StateStore* journal_store = nullptr) {
+    StateStore* st = journal_store ? journal_store : &store;
+    RunRecord run;
+    run.plan_id = plan.plan_id;
+    if (Status s = st->BeginRun(&run); !s.ok()) throw std::runtime_error(s.ToString());
+    Journal j(st, run.run_id, plan.plan_id);
     Executor ex(&plan, &cloud, &clock, &runner, &j, &reporter, std::move(opt));
-    return ex.Run();
+    Summary s = ex.Run();
+    (void)st->EndRun(run.run_id, s.exit_code == 0 ? "succeeded" : "failed");
+    return s;
   }
-  static std::string TempJournal() {
-    static int n = 0;
-    return "/tmp/respec-apply-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".jsonl";
+  JournalState JournalOf(const Plan& plan, StateStore* journal_store = nullptr) {
+    auto st = LoadJournalState(journal_store ? journal_store : &store, plan.plan_id);
+    if (!st.ok()) throw std::runtime_error(st.status().ToString());
+    return st.value();
   }
   std::map<std::string, Instance> Truth() {
     std::map<std::string, Instance> m;
@@ -230,7 +237,7 @@ struct Harness {
   RecordingCloud cloud;
   InlineRunner runner;
   RecordingReporter reporter;
-  std::string path;
+  MemoryStateStore store;
 };
 
 }  // namespace respec::testing

@@ -197,16 +197,15 @@ TEST_CASE("second interrupt stops at once; the journal makes the run resumable")
   Plan plan = MakeTestPlan(insts, {{"main", 3, {}, 0}}, 3);
   ExecutorOptions opt;
   opt.interrupt_level = [&] { return h.cloud.Count("StopInstance") >= 3 ? 2 : 0; };
-  std::string path = Harness::TempJournal();
-  Summary first = h.Run(plan, opt, path);
+  Summary first = h.Run(plan, opt);
   REQUIRE(first.aborted);
   REQUIRE(first.exit_code == 1);
   h.clock.Advance(Millis(120000));
   ExecutorOptions again;
-  again.resume = Journal::Load(path);
+  again.resume = h.JournalOf(plan);
   REQUIRE(again.resume.stopped.size() == 3);
   again.live = h.Truth();
-  Summary second = h.Run(plan, again, path);
+  Summary second = h.Run(plan, again);
   REQUIRE(second.exit_code == 0);
   for (const auto& [id, inst] : h.Truth()) {
     INFO(id);
@@ -214,7 +213,6 @@ TEST_CASE("second interrupt stops at once; the journal makes the run resumable")
     REQUIRE(inst.type == "ecs.g7.xlarge");
   }
   for (const auto& [id, n] : h.OrdersPerInstance()) REQUIRE(n == 1);
-  std::remove(path.c_str());
 }
 
 TEST_CASE("maxFailures left at default: 0 for a depended-on group, maxUnavailable for a leaf") {

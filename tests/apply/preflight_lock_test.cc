@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "apply/lock.h"
+#include "state/dir_lock.h"
 #include "apply/preflight.h"
 #include "apply_fixture.h"
 

@@ -57,9 +57,7 @@ TEST_CASE("--json events, progress and summary validate against the schema") {
   std::ostringstream out;
   auto json = MakeJsonReporter(out);
   Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
-  Journal j;
-  std::string err, path = Harness::TempJournal();
-  REQUIRE(j.Open(path, &err));
+  Journal j(&h.store, "r-test", plan.plan_id);
   Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, json.get(), {});
   Summary s = ex.Run();
   REQUIRE(s.exit_code == 1);
@@ -93,7 +91,6 @@ TEST_CASE("--json events, progress and summary validate against the schema") {
   REQUIRE_FALSE(schema.Valid({{"type", "event"}, {"event", "instance_failed"}, {"time", "2026-01-01T00:00:00Z"}}, &why));
   REQUIRE_FALSE(schema.Valid({{"type", "event"}, {"event", "exploded"}, {"time", "2026-01-01T00:00:00Z"}}, &why));
   REQUIRE_FALSE(schema.Valid({{"type", "summary"}}, &why));
-  std::remove(path.c_str());
 }
 
 TEST_CASE("the text summary lists orders, failures with code, RequestId and what respec did") {
@@ -102,9 +99,7 @@ TEST_CASE("the text summary lists orders, failures with code, RequestId and what
   std::ostringstream out;
   auto plain = MakePlainReporter(out);
   Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
-  Journal j;
-  std::string err, path = Harness::TempJournal();
-  REQUIRE(j.Open(path, &err));
+  Journal j(&h.store, "r-test", plan.plan_id);
   Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, plain.get(), {});
   Summary s = ex.Run();
   std::string text = out.str();
@@ -114,5 +109,4 @@ TEST_CASE("the text summary lists orders, failures with code, RequestId and what
   REQUIRE(text.find("respec: started again") != std::string::npos);
   REQUIRE(text.find("Apply incomplete: 3 changed") != std::string::npos);
   REQUIRE(s.instances.size() == 4);
-  std::remove(path.c_str());
 }

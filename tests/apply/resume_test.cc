@@ -9,6 +9,8 @@
 
 #include "apply/preflight.h"
 #include "apply_fixture.h"
+#include "state/dir_store.h"
+#include "support/temp_dir.h"
 
 using namespace respec;
 using namespace respec::testing;
@@ -25,7 +27,7 @@ std::vector<Inst> Fleet() {
 // Runs `plan` crashing at action call number `crash_at` (1-based): the
 // call happens (or not), then the process "dies" (hard stop, no summary
 // work beyond what the journal already holds).
-void RunUntilCrash(Harness& h, const Plan& plan, int crash_at, bool call_happens, const std::string& path) {
+void RunUntilCrash(Harness& h, const Plan& plan, int crash_at, bool call_happens, StateStore* store) {
   int n = 0;
   bool crashed = false;
   h.cloud.fail = [&](const std::string&, const std::string&) -> std::optional<CloudError> {
@@ -38,19 +40,19 @@ void RunUntilCrash(Harness& h, const Plan& plan, int crash_at, bool call_happens
   };
   ExecutorOptions opt;
   opt.interrupt_level = [&] { return crashed ? 2 : 0; };
-  h.Run(plan, opt, path);
+  h.Run(plan, opt, store);
   h.cloud.fail = nullptr;
 }
 
-void Resume(Harness& h, const Plan& plan, const std::string& path) {
-  JournalState st = Journal::Load(path);
+void Resume(Harness& h, const Plan& plan, StateStore* store) {
+  JournalState st = h.JournalOf(plan, store);
   PreflightResult pre = CheckPlanAgainstLive(plan, &h.cloud, st.touched);
   INFO((pre.differences.empty() ? std::string() : pre.differences.front().Describe()));
   REQUIRE(pre.ok());
   ExecutorOptions opt;
   opt.resume = st;
   opt.live = pre.live;
-  Summary s = h.Run(plan, opt, path);
+  Summary s = h.Run(plan, opt, store);
   REQUIRE(s.exit_code == 0);
 }
 
@@ -67,11 +69,13 @@ TEST_CASE("resume after a crash at every call: no second order, nothing left sto
         DYNAMIC_SECTION("crash at call " << at << (happens ? " after" : " before") << " it"
                                          << (torn ? ", torn journal tail" : "")) {
           Harness h(insts);
-          std::string path = Harness::TempJournal();
-          RunUntilCrash(h, plan, at, happens, path);
-          if (torn) std::ofstream(path, std::ios::app) << R"({"ev":"result","instance":"i-d1","ord)";
+          TempDir dir("respec-resume");
+          DirStateStore store(dir.path.string());
+          RunUntilCrash(h, plan, at, happens, &store);
+          if (torn)
+            std::ofstream(store.JournalPath(plan.plan_id), std::ios::app) << R"({"ev":"result","instance":"i-d1","ord)";
           h.clock.Advance(Millis(30000));
-          Resume(h, plan, path);
+          Resume(h, plan, &store);
           auto truth = h.Truth();
           auto orders = h.OrdersPerInstance();
           for (const auto& i : insts) {
@@ -80,7 +84,6 @@ TEST_CASE("resume after a crash at every call: no second order, nothing left sto
             REQUIRE(truth[i.id].status == i.status);
             REQUIRE(orders[i.id] == 1);
           }
-          std::remove(path.c_str());
         }
       }
     }
@@ -91,8 +94,10 @@ TEST_CASE("the journal records calls with ClientTokens and tolerates a torn last
   auto insts = Fleet();
   Harness h(insts);
   Plan plan = MakeTestPlan(insts);
-  std::string path = Harness::TempJournal();
-  REQUIRE(h.Run(plan, {}, path).exit_code == 0);
+  TempDir dir("respec-journal");
+  DirStateStore store(dir.path.string());
+  const std::string path = store.JournalPath(plan.plan_id);
+  REQUIRE(h.Run(plan, {}, &store).exit_code == 0);
   std::ifstream in(path);
   std::string line;
   int modify_calls = 0;
@@ -104,32 +109,30 @@ TEST_CASE("the journal records calls with ClientTokens and tolerates a torn last
     }
   }
   REQUIRE(modify_calls == 4);
-  JournalState st = Journal::Load(path);
+  JournalState st = h.JournalOf(plan, &store);
   REQUIRE(st.finished.size() == 4);
   REQUIRE(st.order_ids.size() == 4);
   REQUIRE(st.stopped == std::set<std::string>{"i-d1", "i-d2"});
   std::ofstream(path, std::ios::app) << "{\"ev\":\"call\",\"inst";
-  JournalState torn = Journal::Load(path);
+  JournalState torn = h.JournalOf(plan, &store);
   REQUIRE(torn.bad_lines == 1);
   REQUIRE(torn.finished.size() == 4);
   // A new run appends after the torn line without gluing onto it.
   {
-    Journal j;
-    std::string err;
-    REQUIRE(j.Open(path, &err));
+    DirStateStore again(dir.path.string());
+    Journal j(&again, "r-again", plan.plan_id);
     j.Append({{"ev", "begin"}});
-    REQUIRE(j.Sync(&err));
+    REQUIRE(j.Sync().ok());
   }
-  JournalState after = Journal::Load(path);
+  JournalState after = h.JournalOf(plan, &store);
   REQUIRE(after.bad_lines == 1);
   REQUIRE(after.runs == 2);
   // Every instance finished: a rerun makes no call at all.
   size_t before = h.cloud.calls.size();
   ExecutorOptions opt;
   opt.resume = after;
-  Summary s = h.Run(plan, opt, path);
+  Summary s = h.Run(plan, opt, &store);
   REQUIRE(s.exit_code == 0);
   REQUIRE(s.already == 4);
   REQUIRE(h.cloud.calls.size() == before);
-  std::remove(path.c_str());
 }

@@ -1,4 +1,4 @@
-// ApplyLock: one `respec apply` per state directory (= per fleet checkout)
+// ApplyLock (used by DirStateStore, state/dir_store.h): one `respec apply` per state directory (= per fleet checkout)
 // on a machine. The lock file <state_dir>/apply.lock is held with flock(2)
 // for the life of the object and carries a JSON body naming the holder
 // (pid, host, since), so a refused second apply can say who holds it.

@@ -1,4 +1,4 @@
-#include "apply/lock.h"
+#include "state/dir_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
