@@ -1,4 +1,6 @@
-// Internal to the emulator: the embedded copy of schemas/world.schema.json.
+// Internal to the emulator: schemas/world.schema.json, compiled in at build
+// time (core/embedded.h) so an installed respec validates world files
+// without its source tree.
 #pragma once
 
 #include <string_view>

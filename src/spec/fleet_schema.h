@@ -1,8 +1,6 @@
-// The fleet spec's JSON Schema, compiled into the binary so an installed
-// respec validates without its source tree. schemas/fleet.schema.json is the
-// copy editors use; tests/spec/schema_test.cc fails when the two differ (to
-// update, paste the file between the R"json( and )json" markers of
-// fleet_schema.cc).
+// The fleet spec's JSON Schema: schemas/fleet.schema.json, compiled in at
+// build time (core/embedded.h) so an installed respec validates without its
+// source tree.
 #pragma once
 
 #include <string_view>
