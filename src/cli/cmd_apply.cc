@@ -37,6 +37,7 @@
 #include "core/timefmt.h"
 #include "core/version.h"
 #include "ecs/ecs_cloud.h"
+#include "ecs/endpoint.h"
 #include "plan/plan_file.h"
 #include "plan/planner.h"
 #include "plan/render.h"
@@ -159,6 +160,15 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   bool config_ok = LoadProfile(cr, &profile, &used, &cdiags);
   for (const auto& d : cdiags) std::cerr << d.ToString() << "\n";
   if (!config_ok) return 1;
+  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
+  // emulator runs N times faster; never against a real endpoint.
+  const char* ts_env = std::getenv("RESPEC_TIME_SCALE");
+  auto time_scale = ecs::RehearsalTimeScale(ts_env ? std::optional<std::string>(ts_env) : std::nullopt,
+                                            !g.endpoint.empty() ? g.endpoint : profile.endpoint);
+  if (!time_scale.error.empty()) {
+    std::cerr << "respec apply: " << time_scale.error << "\n";
+    return 1;
+  }
 
   CloudStack stack;
   Plan plan;
@@ -223,12 +233,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   eo.resume = std::move(resume);
   eo.live = std::move(pre.live);
   eo.interrupt_level = [] { return g_interrupts.load(); };
-  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
-  // emulator runs N times faster than the seeds' timings.
-  if (const char* ts = std::getenv("RESPEC_TIME_SCALE")) {
-    double v = std::atof(ts);
-    if (v > 0) eo.waiter.time_scale = v;
-  }
+  eo.waiter.time_scale = time_scale.scale;  // 1 unless a loopback rehearsal
   InstallSignalHandlers();
   auto runner = std::make_unique<ThreadPoolRunner>(std::max(1, profile.http_concurrency), &clock);
   Executor executor(&plan, stack.cloud(), &clock, runner.get(), &journal, reporter.get(), std::move(eo));

@@ -10,13 +10,14 @@ const char* PlanSchemaText() {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://respec.dev/schemas/plan.schema.json",
   "title": "respec plan file",
-  "description": "What `respec plan --out` saves and `respec apply PLAN.json` executes. format_version 1. Never holds a secret.",
+  "description": "What `respec plan --out` saves and `respec apply PLAN.json` executes. format_version 2. Never holds a secret. digest is sha256 over the canonical form (compact JSON, keys sorted) of everything but digest; respec refuses a plan whose digest does not match.",
   "type": "object",
-  "required": ["format_version", "respec_version", "created_at", "spec", "plan_id", "max_parallel",
-               "api_qps", "groups", "instances", "steps", "edges", "warnings"],
+  "required": ["format_version", "digest", "respec_version", "created_at", "spec", "plan_id", "max_parallel",
+               "api_qps", "groups", "instances", "steps", "edges", "warnings", "catalog"],
   "additionalProperties": false,
   "properties": {
-    "format_version": {"type": "integer", "const": 1},
+    "format_version": {"type": "integer", "const": 2},
+    "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
     "respec_version": {"type": "string", "minLength": 1},
     "created_at": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?Z$"},
     "spec": {
@@ -39,7 +40,20 @@ const char* PlanSchemaText() {
       "items": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}
     },
     "warnings": {"type": "array", "items": {"type": "string"}},
-    "summary": {"$ref": "#/definitions/summary"}
+    "summary": {"$ref": "#/definitions/summary"},
+    "catalog": {
+      "description": "region -> instance type -> its size, for every observed and target type of a change",
+      "type": "object",
+      "additionalProperties": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "object",
+          "required": ["cpu", "memory_gib"],
+          "additionalProperties": false,
+          "properties": {"cpu": {"type": "integer", "minimum": 0}, "memory_gib": {"type": "number", "minimum": 0}}
+        }
+      }
+    }
   },
   "definitions": {
     "group": {
@@ -133,7 +147,7 @@ const char* PlanSchemaText() {
       }
     },
     "summary": {
-      "description": "Derived from instances for readers; ignored on load.",
+      "description": "Derived from instances for readers; covered by the digest, otherwise ignored on load.",
       "type": "object"
     }
   }
