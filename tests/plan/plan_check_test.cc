@@ -43,14 +43,6 @@ groups:
                          env.clock));
 }
 
-// Recomputes the digest the documented way (compact JSON, keys sorted,
-// without "digest"), as a tamperer who knows the format would.
-std::string Reseal(nlohmann::json j) {
-  j.erase("digest");
-  j["digest"] = "sha256:" + Sha256Hex(j.dump());
-  return j.dump(2);
-}
-
 std::vector<std::string> Load(const std::string& text) {
   Plan out;
   std::vector<std::string> errs;
