@@ -278,7 +278,7 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
   // Bounded before parsing: nlohmann::json holds the whole document (about
   // ten times the text) and nests without limit.
   if (text.size() > kMaxPlanBytes) {
-    errors->push_back(fmt::format("{}: file is too large: {} bytes; a plan file may be at most {} bytes ({} MiB)",
+    errors->push_back(fmt::format("{}: file is too large: {} bytes; a plan may be at most {} bytes ({} MiB)",
                                   source, text.size(), kMaxPlanBytes, kMaxPlanBytes >> 20));
     return false;
   }

@@ -166,8 +166,9 @@ echo "  user-info endpoint: refused, not echoed"
 # non-loopback endpoint is refused before anything is read or called.
 for ep in "https://ecs.cn-hangzhou.aliyuncs.com" ""; do
   set +e
-  if [ -n "$ep" ]; then RESPEC_TIME_SCALE=1000 "$RESPEC" --endpoint "$ep" apply plan.json --state-dir state > ts.out 2>&1
-  else RESPEC_TIME_SCALE=1000 "$RESPEC" apply plan.json --state-dir state > ts.out 2>&1; fi
+  # missing.json: even if the refusal were gone, nothing would reach the network
+  if [ -n "$ep" ]; then RESPEC_TIME_SCALE=1000 "$RESPEC" --endpoint "$ep" apply missing.json --state-dir state > ts.out 2>&1
+  else RESPEC_TIME_SCALE=1000 "$RESPEC" apply missing.json --state-dir state > ts.out 2>&1; fi
   rc=$?
   set -e
   [ "$rc" = 1 ] || { cat ts.out; fail "RESPEC_TIME_SCALE against '${ep:-default}': exit $rc, want 1"; }
