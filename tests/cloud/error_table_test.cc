@@ -172,7 +172,7 @@ TEST_CASE("Table rows are consistent") {
 }
 
 TEST_CASE("CloudError::Describe strips control characters from API text") {
-  CloudError e = MakeCloudError("Throttling\x1b[2J", "slow \x1b]0;owned\x07down\r\nplease", 400);
+  CloudError e = MakeCloudError("Throttling\x1b[2J", "slow \x1b]0;owned\x07" "down\r\nplease", 400);
   e.request_id = "req\x1b[1A-1";
   std::string d = e.Describe();
   INFO(d);
