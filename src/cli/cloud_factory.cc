@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "config/credentials_loader.h"
+#include "core/terminal_text.h"
 #include "core/version.h"
 
 namespace respec::cli {
@@ -74,7 +75,7 @@ bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* c
   std::string used;
   std::vector<ConfigDiagnostic> diags;
   bool ok = LoadProfile(cr, profile, &used, &diags);
-  for (const auto& d : diags) err << d.ToString() << "\n";
+  for (const auto& d : diags) err << ForTerminal(d.ToString()) << "\n";
   if (!ok) return false;
 
   CredentialSources src;

@@ -30,6 +30,7 @@
 #include "apply/reporter.h"
 #include "cli/cloud_factory.h"
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "cloud/retrying_cloud.h"
 #include "config/config.h"
 #include "config/credentials_loader.h"
@@ -37,6 +38,7 @@
 #include "core/timefmt.h"
 #include "core/version.h"
 #include "ecs/ecs_cloud.h"
+#include "ecs/endpoint.h"
 #include "plan/plan_file.h"
 #include "plan/planner.h"
 #include "plan/render.h"
@@ -97,12 +99,12 @@ bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& pro
   FleetSpec spec;
   std::vector<Diagnostic> diags;
   bool ok = LoadFleetSpec(o.spec_file, *clock, &spec, &diags);
-  for (const auto& d : diags) std::cerr << d.ToString() << "\n";
+  for (const auto& d : diags) std::cerr << ForTerminal(d.ToString()) << "\n";
   if (!ok) return false;
   for (auto& group : spec.groups) {
     if (group.regions.empty() && !profile.region.empty()) group.regions = {profile.region};
     if (group.regions.empty()) {
-      std::cerr << "respec apply: group " << group.name
+      std::cerr << "respec apply: group " << ForTerminal(group.name)
                 << " has no region: set regions in the fleet spec or region in the profile\n";
       return false;
     }
@@ -112,7 +114,7 @@ bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& pro
   po.read_concurrency = std::max(1, std::min(profile.http_concurrency, 8));
   auto outcome = MakePlan(spec, cloud, *clock, po);
   if (!outcome.ok()) {
-    for (const auto& e : outcome.errors) std::cerr << "respec apply: " << e << "\n";
+    for (const auto& e : outcome.errors) std::cerr << "respec apply: " << ForTerminal(e) << "\n";
     return false;
   }
   *plan = std::move(*outcome.plan);
@@ -157,15 +159,24 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   std::string used;
   std::vector<ConfigDiagnostic> cdiags;
   bool config_ok = LoadProfile(cr, &profile, &used, &cdiags);
-  for (const auto& d : cdiags) std::cerr << d.ToString() << "\n";
+  for (const auto& d : cdiags) std::cerr << ForTerminal(d.ToString()) << "\n";
   if (!config_ok) return 1;
+  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
+  // emulator runs N times faster; never against a real endpoint.
+  const char* ts_env = std::getenv("RESPEC_TIME_SCALE");
+  auto time_scale = ecs::RehearsalTimeScale(ts_env ? std::optional<std::string>(ts_env) : std::nullopt,
+                                            !g.endpoint.empty() ? g.endpoint : profile.endpoint);
+  if (!time_scale.error.empty()) {
+    std::cerr << "respec apply: " << time_scale.error << "\n";
+    return 1;
+  }
 
   CloudStack stack;
   Plan plan;
   if (!o.plan_file.empty()) {
     std::vector<std::string> errors;
     if (!LoadPlanFile(o.plan_file, &plan, &errors)) {
-      for (const auto& e : errors) std::cerr << "respec apply: " << e << "\n";
+      for (const auto& e : errors) std::cerr << "respec apply: " << ForTerminal(e) << "\n";
       return 1;
     }
     if (!BuildCloud(g, profile, &clock, &stack)) return 1;
@@ -212,7 +223,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   if (!pre.differences.empty()) {
     std::cerr << "respec apply: the plan is stale: " << pre.differences.size()
               << " instance(s) changed since it was made:\n";
-    for (const auto& d : pre.differences) std::cerr << "  " << d.Describe() << "\n";
+    for (const auto& d : pre.differences) std::cerr << "  " << ForTerminal(d.Describe()) << "\n";
     std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
     return 1;
   }
@@ -228,12 +239,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   eo.resume = std::move(resume);
   eo.live = std::move(pre.live);
   eo.interrupt_level = [] { return g_interrupts.load(); };
-  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
-  // emulator runs N times faster than the seeds' timings.
-  if (const char* ts = std::getenv("RESPEC_TIME_SCALE")) {
-    double v = std::atof(ts);
-    if (v > 0) eo.waiter.time_scale = v;
-  }
+  eo.waiter.time_scale = time_scale.scale;  // 1 unless a loopback rehearsal
   InstallSignalHandlers();
   auto runner = std::make_unique<ThreadPoolRunner>(std::max(1, profile.http_concurrency), &clock);
   Executor executor(&plan, stack.cloud(), &clock, runner.get(), &journal, reporter.get(), std::move(eo));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "plan/graph.h"
 #include "plan/plan_file.h"
 #include "plan/render.h"
@@ -20,11 +21,11 @@ void RegisterGraph(CLI::App& app, GlobalOptions&, Runner* run) {
       Plan plan;
       std::vector<std::string> errors;
       if (!LoadPlanFile(*path, &plan, &errors)) {
-        for (const auto& e : errors) std::cerr << "respec graph: " << e << "\n";
+        for (const auto& e : errors) std::cerr << "respec graph: " << ForTerminal(e) << "\n";
         return 1;
       }
       if (auto check = CheckPlanGraph(plan); !check.ok) {
-        std::cerr << "respec graph: " << *path << ": " << check.error << "\n";
+        std::cerr << "respec graph: " << ForTerminal(*path + ": " + check.error) << "\n";
         return 1;
       }
       std::cout << RenderDot(plan);

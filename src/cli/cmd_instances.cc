@@ -14,6 +14,7 @@
 
 #include "cli/cloud_factory.h"
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "core/clock.h"
 
 namespace respec::cli {
@@ -37,8 +38,9 @@ void PrintTable(const std::vector<Instance>& all) {
   std::vector<std::vector<std::string>> rows = {
       {"ID", "REGION", "ZONE", "TYPE", "STATUS", "CHARGE", "EXPIRES", "TAGS"}};
   for (const Instance& i : all)
-    rows.push_back({i.id, Or(i.region), Or(i.zone), i.type, i.status, Or(i.charge_type),
-                    Or(i.expired_time), TagsText(i.tags)});
+    rows.push_back({ForTerminal(i.id), ForTerminal(Or(i.region)), ForTerminal(Or(i.zone)), ForTerminal(i.type),
+                    ForTerminal(i.status), ForTerminal(Or(i.charge_type)), ForTerminal(Or(i.expired_time)),
+                    ForTerminal(TagsText(i.tags))});  // all from the API
   std::vector<size_t> width(rows[0].size(), 0);
   for (const auto& r : rows)
     for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
@@ -107,7 +109,7 @@ int RunInstances(const InstancesOpts& o, const GlobalOptions& g) {
       if (page->next_token.empty()) break;
       // A server repeating a token would page forever.
       if (!tokens_seen.insert(page->next_token).second) {
-        std::cerr << kErr << "DescribeInstances returned the NextToken \"" << page->next_token
+        std::cerr << kErr << "DescribeInstances returned the NextToken \"" << ForTerminal(page->next_token)
                   << "\" twice in " << region << "; stopping\n";
         return 1;
       }

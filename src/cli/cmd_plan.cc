@@ -11,6 +11,7 @@
 
 #include "cli/cloud_factory.h"
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "core/clock.h"
 #include "plan/plan_file.h"
 #include "plan/planner.h"
@@ -36,7 +37,7 @@ int RunPlan(const PlanOpts& o, const GlobalOptions& g) {
   FleetSpec spec;
   std::vector<Diagnostic> diags;
   bool spec_ok = LoadFleetSpec(o.file, clock, &spec, &diags);
-  for (const auto& d : diags) std::cerr << d.ToString() << "\n";
+  for (const auto& d : diags) std::cerr << ForTerminal(d.ToString()) << "\n";
   if (!spec_ok) return 1;
 
   // Profile, credentials and the retrying, rate-limited ECS client.
@@ -46,7 +47,7 @@ int RunPlan(const PlanOpts& o, const GlobalOptions& g) {
   for (auto& group : spec.groups) {
     if (group.regions.empty() && !profile.region.empty()) group.regions = {profile.region};
     if (group.regions.empty()) {
-      std::cerr << "respec plan: group " << group.name
+      std::cerr << "respec plan: group " << ForTerminal(group.name)
                 << " has no region: set regions in the fleet spec or region in the profile\n";
       return 1;
     }
@@ -57,7 +58,7 @@ int RunPlan(const PlanOpts& o, const GlobalOptions& g) {
   po.read_concurrency = std::max(1, std::min(profile.http_concurrency, 8));
   auto outcome = MakePlan(spec, stack.cloud(), clock, po);
   if (!outcome.ok()) {
-    for (const auto& e : outcome.errors) std::cerr << "respec plan: " << e << "\n";
+    for (const auto& e : outcome.errors) std::cerr << "respec plan: " << ForTerminal(e) << "\n";
     return 1;
   }
   const Plan& plan = *outcome.plan;

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "plan/plan_file.h"
 #include "plan/render.h"
 
@@ -28,7 +29,7 @@ void RegisterShow(CLI::App& app, GlobalOptions& g, Runner* run) {
       Plan plan;
       std::vector<std::string> errors;
       if (!LoadPlanFile(o->path, &plan, &errors)) {
-        for (const auto& e : errors) std::cerr << "respec show: " << e << "\n";
+        for (const auto& e : errors) std::cerr << "respec show: " << ForTerminal(e) << "\n";
         return 1;
       }
       RenderOptions ro;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/terminal_text.h"
 #include "core/clock.h"
 #include "spec/loader.h"
 
@@ -27,7 +28,7 @@ void RegisterValidate(CLI::App& app, GlobalOptions&, Runner* run) {
         FleetSpec spec;
         std::vector<Diagnostic> diags;
         bool ok = LoadFleetSpec(file, clock, &spec, &diags);
-        for (const Diagnostic& d : diags) std::cerr << d.ToString() << "\n";
+        for (const Diagnostic& d : diags) std::cerr << ForTerminal(d.ToString()) << "\n";
         if (ok) {
           std::cout << file << ": ok (" << spec.groups.size() << (spec.groups.size() == 1 ? " group, " : " groups, ")
                     << CountTargets(spec) << (CountTargets(spec) == 1 ? " target)" : " targets)") << "\n";

@@ -40,7 +40,8 @@ struct CloudError {
   // assume the call had no effect.
   bool ambiguous = false;
 
-  // "Throttling (HTTP 400): You have made ... [action=..., instance=..., RequestId=...]"
+  // "Throttling (HTTP 400): You have made ... [action=..., instance=..., RequestId=...]",
+  // one line without control characters (core/terminal_text.h): safe to print.
   std::string Describe() const;
 };
 

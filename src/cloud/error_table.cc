@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
+
 namespace respec {
 namespace {
 
@@ -281,7 +283,7 @@ std::string CloudError::Describe() const {
   add("instance", instance_id);
   add("RequestId", request_id);
   if (!ctx.empty()) s += " [" + ctx + "]";
-  return s;
+  return ForTerminal(s);  // code, message and RequestId come from the API
 }
 
 }  // namespace respec

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <cctype>
+#include <cstdlib>
 
 namespace respec::ecs {
 namespace {
@@ -20,6 +21,37 @@ bool ValidHostChar(char c) {
 }
 
 }  // namespace
+
+std::string RedactUserInfo(const std::string& url) {
+  size_t sep = url.find("://");
+  size_t start = sep == std::string::npos ? 0 : sep + 3;
+  size_t end = url.find_first_of("/?#", start);
+  if (end == std::string::npos) end = url.size();
+  size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + "***" + url.substr(at);
+}
+
+TimeScaleChoice RehearsalTimeScale(const std::optional<std::string>& value, const std::string& endpoint_url) {
+  TimeScaleChoice out;
+  if (!value) return out;
+  const std::string shown = endpoint_url.empty() ? "the regional default endpoint" : RedactUserInfo(endpoint_url);
+  auto check = ResolveEndpoint(endpoint_url, "cn-hangzhou", false);
+  if (!check.endpoint || !check.endpoint->loopback) {
+    out.error = "RESPEC_TIME_SCALE is set, but it is honoured only against a loopback endpoint (a `respec "
+                "emulator` rehearsal) and the endpoint is " + shown +
+                "; unset it: production timeouts are never shortened";
+    return out;
+  }
+  char* end = nullptr;
+  double v = std::strtod(value->c_str(), &end);
+  if (value->empty() || end != value->c_str() + value->size() || !(v > 0) || v > 1e6) {
+    out.error = "RESPEC_TIME_SCALE=\"" + *value + "\" is not a number greater than 0 and at most 1000000";
+    return out;
+  }
+  out.scale = v;
+  return out;
+}
 
 bool IsLoopbackHost(const std::string& host) {
   std::string h;
@@ -46,7 +78,8 @@ EndpointCheck ResolveEndpoint(const std::string& override_url, const std::string
     }
     url = "https://ecs." + region + ".aliyuncs.com";
   }
-  const std::string quoted = "endpoint \"" + url + "\"";
+  // Never echo user-info: it may hold a password.
+  const std::string quoted = "endpoint \"" + RedactUserInfo(url) + "\"";
   Endpoint e;
   size_t sep = url.find("://");
   if (sep == std::string::npos) {
@@ -61,6 +94,11 @@ EndpointCheck ResolveEndpoint(const std::string& override_url, const std::string
   }
   std::string rest = url.substr(sep + 3);
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (RedactUserInfo(url) != url) {
+    out.error = quoted + ": user information (user:password@) is not allowed in the endpoint; "
+                "credentials come from the environment or ~/.aliyun/config.json";
+    return out;
+  }
   if (rest.find_first_of("/?#@") != std::string::npos) {
     out.error = quoted + ": give only scheme://host[:port], without a path, query or user";
     return out;

@@ -11,7 +11,7 @@
 // credential, so that combination is refused. Signatures never expose the
 // AccessKeySecret, but the requests' content would be readable on the wire.
 // Any other scheme, a missing host, user:password@ or a query/fragment is
-// refused with a message naming the endpoint.
+// refused with a message naming the endpoint (user-info shown as ***).
 //
 // Pure functions, thread-safe, no exceptions.
 #pragma once
@@ -42,5 +42,21 @@ EndpointCheck ResolveEndpoint(const std::string& override_url, const std::string
                               bool with_sts_token);
 
 bool IsLoopbackHost(const std::string& host);
+
+// RESPEC_TIME_SCALE tells apply the emulator runs N times faster than the
+// seeds' timings. It is a rehearsal knob: honoured only when the endpoint
+// (`endpoint_url`; empty = the regional default) is loopback, so an
+// environment variable can never shrink production timeouts. Unset: scale 1.
+// Set against any other endpoint, or not a number in (0, 1e6]: `error`
+// says why (the caller refuses to run).
+struct TimeScaleChoice {
+  double scale = 1;
+  std::string error;
+};
+TimeScaleChoice RehearsalTimeScale(const std::optional<std::string>& value, const std::string& endpoint_url);
+
+// `url` with any user-info ("user:password@") replaced by "***@", for
+// messages: a password in an endpoint must never be echoed.
+std::string RedactUserInfo(const std::string& url);
 
 }  // namespace respec::ecs

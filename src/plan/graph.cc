@@ -27,38 +27,55 @@ std::string GroupLabel(const std::string& name, const FleetSpec* spec) {
 std::string FindGroupCycle(const std::vector<GroupConstraint>& groups,
                            const std::unordered_map<std::string, size_t>& index,
                            const FleetSpec* spec) {
-  std::vector<int> color(groups.size(), 0);  // 0 white, 1 on stack, 2 done
-  std::vector<size_t> stack;
-  std::string found;
-  std::function<bool(size_t)> visit = [&](size_t u) {
-    color[u] = 1;
-    stack.push_back(u);
-    for (const auto& d : groups[u].depends_on) {
-      auto it = index.find(d);
-      if (it == index.end()) continue;
-      size_t v = it->second;
-      if (color[v] == 1) {
-        auto from = std::find(stack.begin(), stack.end(), v);
-        std::vector<std::string> names;
-        for (auto i = from; i != stack.end(); ++i) names.push_back(GroupLabel(groups[*i].name, spec));
-        names.push_back(groups[v].name);
-        // The stack runs from dependents to their dependencies; say it in
-        // dependsOn order: "a dependsOn b dependsOn ... a".
-        found = fmt::format("dependsOn cycle: {}", fmt::join(names, " -> "));
-        return true;
-      }
-      if (color[v] == 0 && visit(v)) return true;
-    }
-    stack.pop_back();
-    color[u] = 2;
-    return false;
-  };
-  for (size_t i = 0; i < groups.size(); ++i)
-    if (color[i] == 0 && visit(i)) return found;
-  return "";
+  std::vector<std::vector<size_t>> adj(groups.size());
+  for (size_t u = 0; u < groups.size(); ++u)
+    for (const auto& d : groups[u].depends_on)
+      if (auto it = index.find(d); it != index.end()) adj[u].push_back(it->second);
+  std::vector<size_t> cycle = FindCycle(adj);
+  if (cycle.empty()) return "";
+  // In dependsOn order: "a -> b -> ... -> a" (a dependsOn b ...).
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 1 < cycle.size(); ++i) names.push_back(GroupLabel(groups[cycle[i]].name, spec));
+  names.push_back(groups[cycle.back()].name);
+  return fmt::format("dependsOn cycle: {}", fmt::join(names, " -> "));
 }
 
 }  // namespace
+
+std::vector<size_t> FindCycle(const std::vector<std::vector<size_t>>& adj) {
+  // Iterative depth-first search (a hostile plan may chain a million
+  // vertices): colour 0 unvisited, 1 on the path, 2 done.
+  std::vector<char> color(adj.size(), 0);
+  std::vector<std::pair<size_t, size_t>> path;  // (vertex, next successor to try)
+  for (size_t root = 0; root < adj.size(); ++root) {
+    if (color[root] != 0) continue;
+    color[root] = 1;
+    path.emplace_back(root, 0);
+    while (!path.empty()) {
+      auto& [u, next] = path.back();
+      if (next == adj[u].size()) {
+        color[u] = 2;
+        path.pop_back();
+        continue;
+      }
+      size_t v = adj[u][next++];
+      if (v >= adj.size()) continue;
+      if (color[v] == 1) {
+        std::vector<size_t> cycle;
+        size_t from = 0;
+        while (path[from].first != v) ++from;
+        for (size_t i = from; i < path.size(); ++i) cycle.push_back(path[i].first);
+        cycle.push_back(v);
+        return cycle;
+      }
+      if (color[v] == 0) {
+        color[v] = 1;
+        path.emplace_back(v, 0);
+      }
+    }
+  }
+  return {};
+}
 
 GraphCheck CheckPlanGraph(const Plan& plan, const FleetSpec* spec) {
   GraphCheck out;

@@ -39,6 +39,11 @@ struct GraphCheck {
   size_t edge_count = 0;
 };
 
+// A cycle of the directed graph `adj` (vertex -> successors) as the vertices
+// along it, the first repeated at the end ({a, b, a}); empty when acyclic.
+// Iterative, so deep chains cannot overflow the stack.
+std::vector<size_t> FindCycle(const std::vector<std::vector<size_t>>& adj);
+
 // Builds the Boost.Graph and topologically sorts it. `spec` (optional)
 // supplies file:line for cycle messages.
 GraphCheck CheckPlanGraph(const Plan& plan, const FleetSpec* spec = nullptr);

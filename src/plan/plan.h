@@ -20,7 +20,9 @@
 
 namespace respec {
 
-inline constexpr int kPlanFormatVersion = 1;
+// 2: the plan carries a content digest ("digest") and the catalog entries of
+// the types it changes between ("catalog"); 1 is refused (no digest).
+inline constexpr int kPlanFormatVersion = 2;
 
 enum class Verdict { kUnchanged, kChange, kBlocked };
 enum class Direction { kNone, kUpgrade, kDowngrade };
@@ -96,6 +98,14 @@ struct Plan {
   std::vector<std::string> warnings;
   // Added by the planner (additive): the API rate the schedule estimate uses.
   double api_qps = 20;
+  // The catalog entries (region -> type id -> type) of every observed and
+  // target type of a change, as DescribeInstanceTypes showed them: the load
+  // checks each target and direction against them.
+  std::map<std::string, std::map<std::string, InstanceType>> catalog;
+  // "sha256:<hex>" over everything else in the plan file (plan/plan_file.h):
+  // what `respec show` prints and a reviewer approves. Set by MakePlan and by
+  // the load; PlanToJson always writes a freshly computed one.
+  std::string digest;
 };
 
 }  // namespace respec

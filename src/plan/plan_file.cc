@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,6 +14,9 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "core/file_read.h"
+#include "core/terminal_text.h"
+#include "plan/plan_check.h"
 #include "plan/planner.h"
 #include "plan/steps.h"
 
@@ -172,27 +176,18 @@ Plan Decode(const nlohmann::json& j) {
   }
   for (const auto& e : j.at("edges")) p.edges.emplace_back(e.at(0).get<int>(), e.at(1).get<int>());
   p.warnings = j.at("warnings").get<std::vector<std::string>>();
+  for (const auto& [region, types] : j.at("catalog").items())
+    for (const auto& [id, t] : types.items()) {
+      InstanceType x;
+      x.id = id;
+      x.cpu = t.at("cpu").get<int>();
+      x.memory_gib = t.at("memory_gib").get<double>();
+      p.catalog[region][id] = x;
+    }
   return p;
 }
 
-// Checks the schema cannot express: ids and references agree.
-void CheckConsistency(const Plan& p, const std::string& source, std::vector<std::string>* errors) {
-  for (size_t i = 0; i < p.steps.size(); ++i)
-    if (p.steps[i].id != int(i))
-      errors->push_back(fmt::format("{}: /steps/{}/id: is {}, expected {}", source, i, p.steps[i].id, i));
-  for (size_t i = 0; i < p.edges.size(); ++i)
-    for (int v : {p.edges[i].first, p.edges[i].second})
-      if (v < 0 || size_t(v) >= p.steps.size())
-        errors->push_back(fmt::format("{}: /edges/{}: step {} does not exist", source, i, v));
-  for (size_t i = 0; i < p.instances.size(); ++i)
-    for (int v : p.instances[i].steps)
-      if (v < 0 || size_t(v) >= p.steps.size() || p.steps[size_t(v)].instance_id != p.instances[i].instance_id)
-        errors->push_back(fmt::format("{}: /instances/{}/steps: step {} is not this instance's", source, i, v));
-}
-
-}  // namespace
-
-std::string PlanToJson(const Plan& plan) {
+ojson Body(const Plan& plan) {
   ojson j;
   j["format_version"] = plan.format_version;
   j["respec_version"] = plan.respec_version;
@@ -223,12 +218,75 @@ std::string PlanToJson(const Plan& plan) {
   for (const auto& [a, b] : plan.edges) edges.push_back({a, b});
   j["edges"] = std::move(edges);
   j["warnings"] = plan.warnings;
-  return j.dump(2) + "\n";
+  ojson catalog = ojson::object();
+  for (const auto& [region, types] : plan.catalog)
+    for (const auto& [id, t] : types)
+      catalog[region][id] = {{"cpu", t.cpu}, {"memory_gib", t.memory_gib}};
+  j["catalog"] = std::move(catalog);
+  return j;
 }
+
+// "sha256:" + SHA-256 of the canonical form of `doc` without its "digest":
+// compact JSON, object keys sorted (nlohmann::json's std::map order), UTF-8
+// as is, numbers as nlohmann prints them (shortest round-trip form) -- the
+// same as Python's json.dumps(doc, sort_keys=True, separators=(",", ":"),
+// ensure_ascii=False) for the values a plan holds.
+// The byte offset where `text` first nests deeper than `limit` levels of [
+// and { outside strings, if it does.
+std::optional<size_t> DeeperThan(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string DigestOf(nlohmann::json doc) {
+  doc.erase("digest");
+  return "sha256:" + Sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace
+
+std::string PlanToJson(const Plan& plan) {
+  ojson j = Body(plan);
+  // The digest covers everything else; it goes second so a reader sees it first.
+  ojson out;
+  out["format_version"] = j["format_version"];
+  out["digest"] = DigestOf(nlohmann::json(j));
+  for (auto& [key, value] : j.items())
+    if (key != "format_version") out[key] = std::move(value);
+  return out.dump(2) + "\n";
+}
+
+std::string PlanDigest(const Plan& plan) { return DigestOf(nlohmann::json(Body(plan))); }
 
 bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
                   std::vector<std::string>* errors) {
   size_t before = errors->size();
+  // Bounded before parsing: nlohmann::json holds the whole document (about
+  // ten times the text) and nests without limit.
+  if (text.size() > kMaxPlanBytes) {
+    errors->push_back(fmt::format("{}: file is too large: {} bytes; a plan may be at most {} bytes ({} MiB)",
+                                  source, text.size(), kMaxPlanBytes, kMaxPlanBytes >> 20));
+    return false;
+  }
+  if (auto where = DeeperThan(text, kMaxPlanDepth)) {
+    errors->push_back(fmt::format("{}: nesting too deep at byte {}: more than {} levels of [ and {{ "
+                                  "(a plan needs about 6)", source, *where, kMaxPlanDepth));
+    return false;
+  }
   nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
   if (doc.is_discarded()) {
     // Re-parse for the position: the non-throwing parse does not report it.
@@ -247,10 +305,29 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
     return false;
   }
   const auto& fv = doc["format_version"];
+  if (fv.is_number_integer() && fv.get<long long>() == 1) {
+    errors->push_back(fmt::format("{}: format_version 1 is no longer accepted: it carries no content digest, so "
+                                  "nothing shows it is the plan that was reviewed; make a new plan with this "
+                                  "respec ({}) and review it", source, RESPEC_VERSION));
+    return false;
+  }
   if (!fv.is_number_integer() || fv.get<long long>() != kPlanFormatVersion) {
     errors->push_back(fmt::format("{}: unsupported format_version {} (this respec {} reads {}); "
                                   "make a new plan with this respec",
                                   source, fv.dump(), RESPEC_VERSION, kPlanFormatVersion));
+    return false;
+  }
+  // The digest before anything is believed: an edited plan is refused whole.
+  const auto dj = doc.find("digest");
+  if (dj == doc.end() || !dj->is_string()) {
+    errors->push_back(fmt::format("{}: /digest: missing; a plan file carries the digest of its content", source));
+    return false;
+  }
+  const std::string digest = DigestOf(doc);
+  if (dj->get<std::string>() != digest) {
+    errors->push_back(fmt::format("{}: /digest: mismatch: the file says {} but its content is {}; the plan was "
+                                  "edited after it was made (or is damaged). Make a new plan and review it",
+                                  source, ForTerminal(dj->get<std::string>()), digest));
     return false;
   }
   try {
@@ -283,7 +360,8 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
     errors->push_back(fmt::format("{}: {}", source, e.what()));
     return false;
   }
-  CheckConsistency(*plan, source, errors);
+  plan->digest = digest;
+  CheckPlanConsistency(*plan, source, errors);
   return errors->size() == before;
 }
 
@@ -312,14 +390,12 @@ bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error)
 }
 
 bool LoadPlanFile(const std::string& path, Plan* plan, std::vector<std::string>* errors) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    errors->push_back(fmt::format("{}: cannot read", path));
+  std::string text;
+  if (Status s = ReadFileBounded(path, kMaxPlanBytes, "plan", &text); !s.ok()) {
+    errors->push_back(fmt::format("{}: {}", path, s.message()));
     return false;
   }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return PlanFromJson(ss.str(), path, plan, errors);
+  return PlanFromJson(text, path, plan, errors);
 }
 
 }  // namespace respec

@@ -5,27 +5,18 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "core/timefmt.h"
 #include "core/version.h"
 #include "plan/diff.h"
 #include "plan/graph.h"
 #include "plan/live_state.h"
+#include "plan/plan_file.h"
 #include "plan/steps.h"
 #include "plan/validate.h"
 
 namespace respec {
 namespace {
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : d) out += fmt::format("{:02x}", c);
-  return out;
-}
 
 std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vector<InstancePlan>& ins) {
   std::unordered_map<std::string, int> changed;
@@ -149,11 +140,21 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
   }
   plan.groups = Constraints(spec, plan.instances);
 
+  // The catalog entries the load checks targets and directions against.
+  for (const auto& p : plan.instances) {
+    if (p.verdict != Verdict::kChange) continue;
+    auto cat = live.catalogs.find(p.region);
+    if (cat == live.catalogs.end()) continue;
+    for (const std::string* type : {&p.observed_type, &p.target_type})
+      if (auto t = cat->second.find(*type); t != cat->second.end()) plan.catalog[p.region][*type] = t->second;
+  }
+
   auto g = CheckPlanGraph(plan, &spec);
   if (!g.ok) {
     out.errors.push_back(g.error);
     return out;
   }
+  plan.digest = PlanDigest(plan);
   out.plan = std::move(plan);
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
 #include "plan/plan_file.h"
 #include "plan/steps.h"
 
@@ -28,15 +29,18 @@ const char* Ansi(char mark) {
   }
 }
 
-std::string MdEscape(std::string s) {
+std::string MdEscape(const std::string& text) {
   std::string out;
-  for (char c : s) {
+  for (char c : ForTerminal(text)) {
     if (c == '|') out += "\\|";
     else if (c == '\n') out += ' ';
     else out += c;
   }
   return out;
 }
+
+// What the reviewer approves: the plan file's digest.
+std::string DigestFor(const Plan& plan) { return plan.digest.empty() ? PlanDigest(plan) : plan.digest; }
 
 }  // namespace
 
@@ -82,18 +86,19 @@ PlanView BuildView(const Plan& plan) {
   }
   for (const auto& p : plan.instances) {
     PlanLine l;
-    l.instance_id = p.instance_id;
-    l.name = p.name;
-    l.group = p.group;
-    l.from = p.observed_type;
-    l.to = p.target_type;
-    l.status = p.observed_status;
+    // Everything here came from the API or the plan file: made safe to print.
+    l.instance_id = ForTerminal(p.instance_id);
+    l.name = ForTerminal(p.name);
+    l.group = ForTerminal(p.group);
+    l.from = ForTerminal(p.observed_type);
+    l.to = ForTerminal(p.target_type);
+    l.status = ForTerminal(p.observed_status);
     if (p.direction != Direction::kNone) l.direction = DirectionName(p.direction);
     auto g = gi.find(p.group);
     GroupTotals* gt = g == gi.end() ? nullptr : &v.groups[g->second];
     if (p.verdict == Verdict::kChange) {
       l.mark = '~';
-      l.actions = DescribeActions(plan, p);
+      l.actions = ForTerminal(DescribeActions(plan, p));
       if (p.price) {
         l.details.push_back(fmt::format("price {} (estimate, priced on {})",
                                         Money(p.price->trade, p.price->currency),
@@ -102,13 +107,13 @@ PlanView BuildView(const Plan& plan) {
         if (v.currency.empty()) v.currency = p.price->currency;
         if (gt) gt->price += p.price->trade, gt->priced = true;
       }
-      for (const auto& n : p.notes) l.details.push_back(n);
+      for (const auto& n : p.notes) l.details.push_back(ForTerminal(n));
       if (gt) (p.direction == Direction::kDowngrade ? gt->downgrades : gt->upgrades)++;
       v.changes.push_back(std::move(l));
     } else if (p.verdict == Verdict::kBlocked) {
       l.mark = '!';
       for (const auto& b : p.blockers)
-        l.details.push_back(fmt::format("{} \u2014 {} [{}]", b.reason, b.remedy, b.code));
+        l.details.push_back(ForTerminal(fmt::format("{} \u2014 {} [{}]", b.reason, b.remedy, b.code)));
       if (gt) ++gt->blocked;
       v.blocked.push_back(std::move(l));
     } else {
@@ -137,12 +142,14 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
   for (const auto& p : plan.instances)
     if (p.verdict == Verdict::kChange)
       for (const auto& n : p.notes) {
-        auto [it, fresh] = note_index.emplace(n, notes.size());
+        auto [it, fresh] = note_index.emplace(ForTerminal(n), notes.size());
         if (fresh) notes.emplace_back(n, 0);
         ++notes[it->second].second;
       }
-  out += fmt::format("respec plan of {} (sha256 {}), {}, plan {}\n", plan.spec_path,
-                     plan.spec_sha256.substr(0, 12), plan.created_at, plan.plan_id.substr(0, 12));
+  out += fmt::format("respec plan of {} (sha256 {}), {}, plan {}\n", ForTerminal(plan.spec_path),
+                     plan.spec_sha256.substr(0, 12), ForTerminal(plan.created_at), plan.plan_id.substr(0, 12));
+  out += fmt::format("Plan digest: {} (what you approve; apply refuses a plan file that does not match it)\n",
+                     DigestFor(plan));
   for (const auto& g : plan.groups) {
     std::vector<const PlanLine*> lines;
     for (const auto& l : v.changes) if (l.group == g.name) lines.push_back(&l);
@@ -150,9 +157,9 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
     if (o.show_unchanged)
       for (const auto& l : v.unchanged) if (l.group == g.name) lines.push_back(&l);
     if (lines.empty()) continue;
-    out += fmt::format("\nGroup {} (maxUnavailable {}, maxFailures {}{})\n", g.name, g.max_unavailable,
+    out += "\n" + ForTerminal(fmt::format("Group {} (maxUnavailable {}, maxFailures {}{})", g.name, g.max_unavailable,
                        g.max_failures < 0 ? std::string("unlimited") : std::to_string(g.max_failures),
-                       g.depends_on.empty() ? "" : fmt::format(", after {}", fmt::join(g.depends_on, ", ")));
+                       g.depends_on.empty() ? "" : fmt::format(", after {}", fmt::join(g.depends_on, ", ")))) + "\n";
     for (const PlanLine* l : lines) {
       if (l->mark == '~') {
         out += color('~', fmt::format("  ~ {} {} -> {}  {}  {}: {}", who(*l), l->from, l->to,
@@ -172,19 +179,19 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
   }
   if (!plan.warnings.empty()) {
     out += "\nWarnings:\n";
-    for (const auto& w : plan.warnings) out += "  - " + w + "\n";
+    for (const auto& w : plan.warnings) out += "  - " + ForTerminal(w) + "\n";
   }
   if (v.counts.changes() > 0) {
     out += fmt::format("\nSchedule (estimate at {:g} API calls/s, maxParallel {}):\n", plan.api_qps,
                        plan.max_parallel);
     for (const auto& g : v.schedule.groups) {
       if (g.changed == 0) continue;
-      out += fmt::format("  {}: {} instance(s), {} wave(s), {}{}; first: {}{}\n", g.name, g.changed,
+      out += ForTerminal(fmt::format("  {}: {} instance(s), {} wave(s), {}{}; first: {}{}", g.name, g.changed,
                          g.waves, Duration(g.seconds),
                          g.start_s > 0 ? fmt::format(", starts after {}", Duration(g.start_s)) : "",
                          fmt::join(g.first_wave.begin(),
                                    g.first_wave.begin() + long(std::min<size_t>(g.first_wave.size(), 5)), ", "),
-                         g.first_wave.size() > 5 ? ", …" : "");
+                         g.first_wave.size() > 5 ? ", …" : "")) + "\n";
     }
     out += fmt::format("  total: {} wave(s), {}, {} API calls for the steps\n", v.schedule.waves,
                        Duration(v.schedule.seconds), v.schedule.api_calls);
@@ -194,7 +201,7 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
   if (any_price) {
     std::vector<std::string> parts;
     for (const auto& g : v.groups)
-      if (g.priced) parts.push_back(fmt::format("{} {}", g.name, Money(g.price, v.currency)));
+      if (g.priced) parts.push_back(fmt::format("{} {}", ForTerminal(g.name), Money(g.price, v.currency)));
     out += fmt::format("\nPrice estimate: {} ({}); upgrades priced on a representative per kind of "
                        "change, downgrade refunds not priced\n",
                        Money(v.price_total, v.currency), fmt::join(parts, ", "));
@@ -207,7 +214,8 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
 
 std::string RenderMarkdown(const Plan& plan, const RenderOptions& o) {
   PlanView v = BuildView(plan);
-  std::string out = fmt::format("### respec plan: `{}`\n\n**{}**\n\n", MdEscape(plan.spec_path), v.summary);
+  std::string out = fmt::format("### respec plan: `{}`\n\n**{}**\n\nPlan digest: `{}`\n\n", MdEscape(plan.spec_path),
+                                v.summary, DigestFor(plan));
   out += "| Group | Upgrades | Downgrades | Blocked | Unchanged | Waves | Est. time | Price estimate |\n";
   out += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < v.groups.size(); ++i) {

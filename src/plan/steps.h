@@ -36,6 +36,9 @@ std::optional<PowerState> ParsePowerState(std::string_view s);
 // The request for `step` (a kModify step of `instance`), ClientToken included.
 ModifyPrepaySpecRequest ModifyRequestFor(const InstancePlan& instance, const Step& step);
 
+// Lower-case hex SHA-256 of `data` (64 characters).
+std::string Sha256Hex(std::string_view data);
+
 // "rs-" + the first 40 hex digits of SHA-256(plan_id | instance | step):
 // ASCII, 43 characters, the same for the same plan file, different for a new plan.
 std::string MakeClientToken(const std::string& plan_id, const std::string& instance_id,

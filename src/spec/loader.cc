@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "core/file_read.h"
 #include "spec/schema_check.h"
 #include "spec/semantic.h"
 #include "spec/text_checks.h"
@@ -41,50 +42,6 @@ std::string TooLarge(uint64_t size) {
                      kMaxSpecBytes);
 }
 
-// Reads at most kMaxSpecBytes; refuses by size first so a huge file costs
-// nothing. O_NONBLOCK keeps a FIFO from blocking the open.
-bool ReadBounded(const std::string& path, std::string* text, std::vector<Diagnostic>* diags) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    FileProblem(path, fmt::format("cannot open: {}", std::strerror(errno)), diags);
-    return false;
-  }
-  struct stat st;
-  bool ok = false;
-  if (::fstat(fd, &st) != 0) {
-    FileProblem(path, fmt::format("cannot read: {}", std::strerror(errno)), diags);
-  } else if (S_ISDIR(st.st_mode)) {
-    FileProblem(path, "is a directory, not a fleet spec file", diags);
-  } else if (!S_ISREG(st.st_mode)) {
-    FileProblem(path, "is not a regular file", diags);
-  } else if (static_cast<uint64_t>(st.st_size) > kMaxSpecBytes) {
-    FileProblem(path, TooLarge(st.st_size), diags);
-  } else {
-    text->resize(static_cast<size_t>(st.st_size) + 1);
-    size_t got = 0;
-    ok = true;
-    while (got < text->size()) {
-      ssize_t n = ::read(fd, text->data() + got, text->size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        FileProblem(path, fmt::format("cannot read: {}", std::strerror(errno)), diags);
-        ok = false;
-        break;
-      }
-      if (n == 0) break;
-      got += static_cast<size_t>(n);
-      if (got == text->size() && text->size() <= kMaxSpecBytes) text->resize(std::min(text->size() * 2, kMaxSpecBytes + 1));
-    }
-    if (ok && got > kMaxSpecBytes) {
-      FileProblem(path, TooLarge(got), diags);  // it grew while we read it
-      ok = false;
-    }
-    text->resize(got);
-  }
-  ::close(fd);
-  return ok;
-}
-
 }  // namespace
 
 size_t CountTargets(const FleetSpec& spec) {
@@ -96,7 +53,10 @@ size_t CountTargets(const FleetSpec& spec) {
 bool LoadFleetSpec(const std::string& path, const Clock& clock, FleetSpec* out,
                    std::vector<Diagnostic>* diags) {
   std::string text;
-  if (!ReadBounded(path, &text, diags)) return false;
+  if (Status s = ReadFileBounded(path, kMaxSpecBytes, "fleet spec", &text); !s.ok()) {
+    FileProblem(path, s.message(), diags);
+    return false;
+  }
   return LoadFleetSpecFromString(text, path, clock, out, diags);
 }
 

@@ -34,7 +34,7 @@ grep -q '^Plan: 6 to resize (6 upgrades, 0 downgrades), 0 blocked, 0 unchanged$'
 
 # 2. The plan file: no secret, loads in show (text, json, markdown) and graph.
 grep -q respec-demo-secret-not-real plan.json && fail "secret in the plan file"
-grep -q '"format_version": 1' plan.json || fail "no format_version"
+grep -q '"format_version": 2' plan.json || fail "no format_version"
 "$BIN" show plan.json >show.txt || fail "show"
 grep -q '^Plan: 6 to resize' show.txt || fail "show: summary"
 "$BIN" show plan.json --json >show.json || fail "show --json"

@@ -170,3 +170,15 @@ TEST_CASE("Table rows are consistent") {
   CHECK(s.http_status == 400);
   CHECK_FALSE(s.ambiguous);
 }
+
+TEST_CASE("CloudError::Describe strips control characters from API text") {
+  CloudError e = MakeCloudError("Throttling\x1b[2J", "slow \x1b]0;owned\x07" "down\r\nplease", 400);
+  e.request_id = "req\x1b[1A-1";
+  std::string d = e.Describe();
+  INFO(d);
+  CHECK(d.find('\x1b') == std::string::npos);
+  CHECK(d.find('\n') == std::string::npos);
+  CHECK(d.find('\x07') == std::string::npos);
+  CHECK(d.find("slow down  please") != std::string::npos);
+  CHECK(d.find("RequestId=req-1") != std::string::npos);
+}

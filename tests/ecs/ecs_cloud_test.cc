@@ -447,6 +447,20 @@ TEST_CASE("Endpoint rules") {
   CHECK_FALSE(ResolveEndpoint("http://[::1", "", false).endpoint);
 }
 
+TEST_CASE("an endpoint with user-info is refused without echoing it") {
+  for (const char* url : {"http://user:SECRET@127.0.0.1:8470", "https://SECRET@host", "http://a:SECRET@b@host/x"}) {
+    auto c = ResolveEndpoint(url, "", false);
+    INFO(c.error);
+    CHECK_FALSE(c.endpoint);
+    CHECK(c.error.find("user information") != std::string::npos);
+    CHECK(c.error.find("SECRET") == std::string::npos);
+  }
+  CHECK(RedactUserInfo("http://u:p@h:1") == "http://***@h:1");
+  CHECK(RedactUserInfo("http://h:1") == "http://h:1");
+  auto other = ResolveEndpoint("http://u:SECRET@host:notaport", "", false);
+  CHECK(other.error.find("SECRET") == std::string::npos);
+}
+
 TEST_CASE("EcsCloud refuses missing credentials and bad endpoints up front") {
   SystemClock clock;
   std::string err, warn;
@@ -466,4 +480,22 @@ TEST_CASE("EcsCloud refuses missing credentials and bad endpoints up front") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category == ErrorCategory::kBadRequest);
   CHECK(r.error().message.find("region") != std::string::npos);
+}
+
+TEST_CASE("RESPEC_TIME_SCALE is honoured only against a loopback endpoint") {
+  CHECK(RehearsalTimeScale(std::nullopt, "").scale == 1);
+  CHECK(RehearsalTimeScale(std::nullopt, "").error.empty());
+  auto local = RehearsalTimeScale(std::string("50"), "http://127.0.0.1:8470");
+  CHECK(local.error.empty());
+  CHECK(local.scale == 50);
+  CHECK(RehearsalTimeScale(std::string("50"), "http://[::1]:8470").scale == 50);
+  for (const char* url : {"", "https://ecs.cn-hangzhou.aliyuncs.com", "http://10.0.0.5:8470", "http://u:SECRET@127.0.0.1:1"}) {
+    auto c = RehearsalTimeScale(std::string("1000"), url);
+    INFO(url << ": " << c.error);
+    CHECK(c.scale == 1);
+    CHECK(c.error.find("honoured only against a loopback endpoint") != std::string::npos);
+    CHECK(c.error.find("SECRET") == std::string::npos);
+  }
+  for (const char* bad : {"", "fast", "0", "-3", "1e9", "5x"})
+    CHECK_FALSE(RehearsalTimeScale(std::string(bad), "http://127.0.0.1:1").error.empty());
 }

@@ -75,12 +75,12 @@ TEST_CASE("the compiled-in schema equals schemas/plan.schema.json") {
 
 TEST_CASE("unknown format_version is refused before anything else") {
   auto j = nlohmann::json::parse(PlanToJson(SamplePlan()));
-  j["format_version"] = 2;
+  j["format_version"] = 3;
   Plan out;
   std::vector<std::string> errs;
   CHECK_FALSE(PlanFromJson(j.dump(), "old.json", &out, &errs));
   REQUIRE(errs.size() == 1);
-  CHECK(errs[0].find("old.json: unsupported format_version 2") != std::string::npos);
+  CHECK(errs[0].find("old.json: unsupported format_version 3") != std::string::npos);
 }
 
 TEST_CASE("schema violations name the JSON path") {
@@ -88,7 +88,7 @@ TEST_CASE("schema violations name the JSON path") {
   j["instances"][1]["verdict"] = "maybe";
   Plan out;
   std::vector<std::string> errs;
-  CHECK_FALSE(PlanFromJson(j.dump(), "bad.json", &out, &errs));
+  CHECK_FALSE(PlanFromJson(Reseal(j), "bad.json", &out, &errs));
   REQUIRE(!errs.empty());
   bool named = false;
   for (const auto& e : errs) named |= e.find("bad.json: /instances/1/verdict") != std::string::npos;
@@ -107,9 +107,9 @@ TEST_CASE("broken files give clear errors, never a crash") {
   errs.clear();
   auto j = nlohmann::json::parse(PlanToJson(SamplePlan()));
   j["edges"].push_back({0, 999});
-  CHECK_FALSE(PlanFromJson(j.dump(), "t.json", &out, &errs));
+  CHECK_FALSE(PlanFromJson(Reseal(j), "t.json", &out, &errs));
   CHECK(errs.back().find("/edges/") != std::string::npos);
   errs.clear();
   CHECK_FALSE(LoadPlanFile("/nonexistent/plan.json", &out, &errs));
-  CHECK(errs.back().find("cannot read") != std::string::npos);
+  CHECK(errs.back().find("/nonexistent/plan.json: cannot open: No such file or directory") != std::string::npos);
 }

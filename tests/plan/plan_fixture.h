@@ -11,15 +11,26 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "cloud/cloud_wrapper.h"
 #include "core/clock.h"
 #include "emulator/model.h"
 #include "emulator/world.h"
 #include "plan/planner.h"
+#include "plan/steps.h"
 #include "spec/loader.h"
 
 namespace respec::testing {
+
+// A plan file's JSON with its digest recomputed the documented way (compact
+// JSON, keys sorted, without "digest"), as a tamperer who read the docs
+// would: lets a test reach the checks behind the digest.
+inline std::string Reseal(nlohmann::json j) {
+  j.erase("digest");
+  j["digest"] = "sha256:" + Sha256Hex(j.dump());
+  return j.dump(2);
+}
 
 class CountingCloud : public CloudWrapper {
  public:
