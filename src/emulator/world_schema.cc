@@ -112,6 +112,43 @@ static constexpr char kWorldSchema[] = R"json(
         "billing_method": {"description": "false: changes get BillingMethodNotFound.", "type": "boolean"}
       }
     },
+    "sts": {
+      "description": "The STS door (AssumeRole, AssumeRoleWithOIDC, version 2015-04-01) and the metadata door (--metadata-listen): roles, who they trust, OIDC providers, and how long issued credentials live.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "credential_lifetime_seconds": {"description": "Issued credentials expire after at most this many seconds (real time), whatever DurationSeconds asks; rehearses rotation. Default: as asked.", "type": "integer", "minimum": 1, "maximum": 43200},
+        "instance_role": {"description": "The RAM role name the metadata door serves. Default: none (the metadata door answers 404).", "type": "string"},
+        "metadata_hardened": {"description": "true (default): the metadata door requires the session token of PUT /latest/api/token.", "type": "boolean"},
+        "roles": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["arn"],
+            "properties": {
+              "arn": {"type": "string", "pattern": "^acs:ram::[0-9]+:role/[A-Za-z0-9._@-]+$"},
+              "trusted": {"description": "Who may AssumeRole: access key ids, role ARNs (for chained roles) or \"*\".", "type": "array", "items": {"type": "string"}},
+              "oidc_providers": {"description": "OIDC provider ARNs whose tokens may AssumeRoleWithOIDC.", "type": "array", "items": {"type": "string"}},
+              "max_session_duration": {"type": "integer", "minimum": 900, "maximum": 43200}
+            }
+          }
+        },
+        "oidc_providers": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["arn", "issuer", "client_ids"],
+            "properties": {
+              "arn": {"type": "string", "pattern": "^acs:ram::[0-9]+:oidc-provider/[A-Za-z0-9._-]+$"},
+              "issuer": {"description": "The iss claim tokens must carry.", "type": "string"},
+              "client_ids": {"description": "Accepted aud claims.", "type": "array", "minItems": 1, "items": {"type": "string"}}
+            }
+          }
+        }
+      }
+    },
     "qps": {
       "description": "Per-action request rate limits of the HTTP server (Throttling beyond).",
       "type": "object",
