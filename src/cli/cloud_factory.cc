@@ -16,6 +16,22 @@ namespace {
 // Whole lines only, whatever thread they come from.
 std::mutex g_log_mu;
 
+std::function<void(std::string_view)> LineSink(std::ostream* sink) {
+  return [sink](std::string_view line) {
+    std::lock_guard<std::mutex> l(g_log_mu);
+    *sink << line << "\n" << std::flush;
+  };
+}
+
+ecs::TransportOptions ProfileTransport(const Profile& profile) {
+  ecs::TransportOptions t;
+  t.connect_timeout = Millis(profile.connect_timeout_ms);
+  t.total_timeout = Millis(profile.request_timeout_ms);
+  t.user_agent = std::string("respec/") + kVersion;
+  t.ca_bundle = ChooseCaBundle(profile);
+  return t;
+}
+
 }  // namespace
 
 std::string ChooseCaBundle(const Profile& profile) {
@@ -52,17 +68,9 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile,
              "\" is not one of v3, v1";
     return false;
   }
-  eo.transport.connect_timeout = Millis(profile.connect_timeout_ms);
-  eo.transport.total_timeout = Millis(profile.request_timeout_ms);
-  eo.transport.user_agent = std::string("respec/") + kVersion;
-  eo.transport.ca_bundle = ChooseCaBundle(profile);
+  eo.transport = ProfileTransport(profile);
   eo.verbosity = g.verbose;
-  if (g.verbose > 0) {
-    eo.log = [sink](std::string_view line) {
-      std::lock_guard<std::mutex> l(g_log_mu);
-      *sink << line << "\n" << std::flush;
-    };
-  }
+  if (g.verbose > 0) eo.log = LineSink(sink);
   StatusOr<Credentials> creds = provider->Get();
   if (!creds.ok()) {
     *error = creds.status().message();
@@ -93,6 +101,10 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile,
 
 bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* clock,
                     CloudStack* out, Profile* profile, std::ostream& err) {
+  return LoadGlobalProfile(g, profile, err) && BuildProfileCloud(g, *profile, command, clock, out, err);
+}
+
+bool LoadGlobalProfile(const GlobalOptions& g, Profile* profile, std::ostream& err) {
   ConfigRequest cr;
   cr.explicit_path = g.config;
   cr.profile = g.profile;
@@ -100,9 +112,7 @@ bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* c
   std::vector<ConfigDiagnostic> diags;
   bool ok = LoadProfile(cr, profile, &used, &diags);
   for (const auto& d : diags) err << d.ToString() << "\n";
-  if (!ok) return false;
-
-  return BuildProfileCloud(g, *profile, command, clock, out, err);
+  return ok;
 }
 
 CredentialsResult LoadProfileCredentials(const GlobalOptions& g, const Profile& profile,
@@ -111,18 +121,9 @@ CredentialsResult LoadProfileCredentials(const GlobalOptions& g, const Profile& 
   CredentialSources src;
   src.aliyun_profile = profile.credentials_profile;
   src.clock = clock;
-  src.transport.connect_timeout = Millis(profile.connect_timeout_ms);
-  src.transport.total_timeout = Millis(profile.request_timeout_ms);
-  src.transport.user_agent = std::string("respec/") + kVersion;
-  src.transport.ca_bundle = ChooseCaBundle(profile);
+  src.transport = ProfileTransport(profile);
   src.verbosity = g.verbose;
-  if (g.verbose > 0) {
-    std::ostream* sink = &err;
-    src.log = [sink](std::string_view line) {
-      std::lock_guard<std::mutex> l(g_log_mu);
-      *sink << line << "\n" << std::flush;
-    };
-  }
+  if (g.verbose > 0) src.log = LineSink(&err);
   CredentialsResult creds = LoadCredentials(src);
   for (const auto& w : creds.warnings) err << prefix << "warning: " << w << "\n";
   if (!creds.ok()) {

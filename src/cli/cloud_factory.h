@@ -53,6 +53,9 @@ CredentialsResult LoadProfileCredentials(const GlobalOptions& g, const Profile& 
 bool BuildProfileCloud(const GlobalOptions& g, const Profile& profile, const std::string& command,
                        Clock* clock, CloudStack* out, std::ostream& err);
 
+// Loads the profile named by --config/--profile; diagnostics to `err`.
+bool LoadGlobalProfile(const GlobalOptions& g, Profile* profile, std::ostream& err);
+
 // Loads the profile (--config/--profile), then BuildProfileCloud.
 // `profile` receives the profile.
 bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* clock,

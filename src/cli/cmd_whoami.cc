@@ -11,7 +11,6 @@
 
 #include "cli/cloud_factory.h"
 #include "cli/commands.h"
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/timefmt.h"
 
@@ -22,15 +21,8 @@ void RegisterWhoami(CLI::App& app, GlobalOptions& g, Runner* run) {
       "whoami", "Show which credentials respec would use (provider, key ID redacted, role, expiry); never a secret");
   cmd->callback([run, &g] {
     *run = [&g] {
-      ConfigRequest cr;
-      cr.explicit_path = g.config;
-      cr.profile = g.profile;
       Profile profile;
-      std::string used;
-      std::vector<ConfigDiagnostic> diags;
-      bool ok = LoadProfile(cr, &profile, &used, &diags);
-      for (const auto& d : diags) std::cerr << d.ToString() << "\n";
-      if (!ok) return 1;
+      if (!LoadGlobalProfile(g, &profile, std::cerr)) return 1;
       SystemClock clock;
       CredentialsResult r = LoadProfileCredentials(g, profile, "whoami", &clock, std::cerr);
       if (!r.ok()) return 1;
