@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
@@ -16,11 +17,46 @@ namespace {
 // Whole lines only, whatever thread they come from.
 std::mutex g_log_mu;
 
+std::function<void(std::string_view)> LineSink(std::ostream* sink) {
+  return [sink](std::string_view line) {
+    std::lock_guard<std::mutex> l(g_log_mu);
+    *sink << line << "\n" << std::flush;
+  };
+}
+
+ecs::TransportOptions ProfileTransport(const Profile& profile) {
+  ecs::TransportOptions t;
+  t.connect_timeout = Millis(profile.connect_timeout_ms);
+  t.total_timeout = Millis(profile.request_timeout_ms);
+  t.user_agent = std::string("respec/") + kVersion;
+  t.ca_bundle = ChooseCaBundle(profile);
+  return t;
+}
+
 }  // namespace
+
+std::string ChooseCaBundle(const Profile& profile) {
+  if (!profile.ca_bundle.empty()) return profile.ca_bundle;
+  for (const char* name : {"SSL_CERT_FILE", "CURL_CA_BUNDLE"})
+    if (const char* v = std::getenv(name); v && *v) return v;
+  return "";
+}
 
 bool BuildCloudStack(const GlobalOptions& g, const Profile& profile, const Credentials& creds,
                      Clock* clock, CloudStack* out, std::string* error, std::string* warning,
                      std::ostream* log) {
+  if (creds.empty()) {
+    *error = "no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
+             "(or configure the aliyun CLI)";
+    return false;
+  }
+  return BuildCloudStack(g, profile, std::make_shared<StaticProvider>(creds), clock, out, error,
+                         warning, log);
+}
+
+bool BuildCloudStack(const GlobalOptions& g, const Profile& profile,
+                     std::shared_ptr<CredentialsProvider> provider, Clock* clock, CloudStack* out,
+                     std::string* error, std::string* warning, std::ostream* log) {
   std::ostream* sink = log ? log : &std::cerr;
   ecs::EcsOptions eo;
   eo.endpoint = !g.endpoint.empty() ? g.endpoint : profile.endpoint;
@@ -33,17 +69,15 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile, const Crede
              "\" is not one of v3, v1";
     return false;
   }
-  eo.transport.connect_timeout = Millis(profile.connect_timeout_ms);
-  eo.transport.total_timeout = Millis(profile.request_timeout_ms);
-  eo.transport.user_agent = std::string("respec/") + kVersion;
+  eo.transport = ProfileTransport(profile);
   eo.verbosity = g.verbose;
-  if (g.verbose > 0) {
-    eo.log = [sink](std::string_view line) {
-      std::lock_guard<std::mutex> l(g_log_mu);
-      *sink << line << "\n" << std::flush;
-    };
+  if (g.verbose > 0) eo.log = LineSink(sink);
+  StatusOr<Credentials> creds = provider->Get();
+  if (!creds.ok()) {
+    *error = creds.status().message();
+    return false;
   }
-  out->base = ecs::EcsCloud::Create(creds, eo, clock, error, warning);
+  out->base = ecs::EcsCloud::Create(provider, eo, clock, error, warning);
   if (!out->base) return false;
   out->retrying = std::make_unique<RetryingCloud>(out->base.get(), RetryPolicy::From(profile.retry),
                                                   profile.rate, clock);
@@ -58,7 +92,7 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile, const Crede
   }
   if (g.verbose > 0) {
     std::lock_guard<std::mutex> l(g_log_mu);
-    *sink << fmt::format("ecs: credentials {}, endpoint {}, signature {}\n", creds.Redacted(),
+    *sink << fmt::format("ecs: credentials {}, endpoint {}, signature {}\n", creds.value().Redacted(),
                          eo.endpoint.empty() ? "https://ecs.<region>.aliyuncs.com" : eo.endpoint,
                          eo.signature == ecs::SignatureVersion::kV3 ? "V3 ACS3-HMAC-SHA256"
                                                                    : "RPC 1.0 HMAC-SHA1");
@@ -68,7 +102,10 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile, const Crede
 
 bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* clock,
                     CloudStack* out, Profile* profile, std::ostream& err) {
-  const std::string prefix = "respec " + command + ": ";
+  return LoadGlobalProfile(g, profile, err) && BuildProfileCloud(g, *profile, command, clock, out, err);
+}
+
+bool LoadGlobalProfile(const GlobalOptions& g, Profile* profile, std::ostream& err) {
   ConfigRequest cr;
   cr.explicit_path = g.config;
   cr.profile = g.profile;
@@ -76,19 +113,37 @@ bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* c
   std::vector<ConfigDiagnostic> diags;
   bool ok = LoadProfile(cr, profile, &used, &diags);
   for (const auto& d : diags) err << ForTerminal(d.ToString()) << "\n";
-  if (!ok) return false;
+  return ok;
+}
 
+CredentialsResult LoadProfileCredentials(const GlobalOptions& g, const Profile& profile,
+                                         const std::string& command, Clock* clock, std::ostream& err) {
+  const std::string prefix = "respec " + command + ": ";
   CredentialSources src;
-  src.aliyun_profile = profile->credentials_profile;
+  src.aliyun_profile = profile.credentials_profile;
+  src.clock = clock;
+  src.transport = ProfileTransport(profile);
+  src.verbosity = g.verbose;
+  if (g.verbose > 0) src.log = LineSink(&err);
   CredentialsResult creds = LoadCredentials(src);
-  for (const auto& w : creds.warnings) err << prefix << "warning: " << w << "\n";
+  for (const auto& w : creds.warnings) err << prefix << "warning: " << ForTerminal(w) << "\n";
   if (!creds.ok()) {
-    for (const auto& e : creds.errors) err << prefix << e << "\n";
+    for (const auto& e : creds.errors) err << prefix << ForTerminal(e) << "\n";
     if (creds.errors.empty()) err << prefix << "no credentials found\n";
-    return false;
+  } else if (g.verbose > 0) {
+    std::lock_guard<std::mutex> l(g_log_mu);
+    err << "credentials: from " << creds.provider_name << "\n";
   }
+  return creds;
+}
+
+bool BuildProfileCloud(const GlobalOptions& g, const Profile& profile, const std::string& command,
+                       Clock* clock, CloudStack* out, std::ostream& err) {
+  const std::string prefix = "respec " + command + ": ";
+  CredentialsResult creds = LoadProfileCredentials(g, profile, command, clock, err);
+  if (!creds.ok()) return false;
   std::string error, warning;
-  bool built = BuildCloudStack(g, *profile, creds.credentials, clock, out, &error, &warning, &err);
+  bool built = BuildCloudStack(g, profile, creds.provider, clock, out, &error, &warning, &err);
   if (!warning.empty()) err << prefix << warning << "\n";
   if (!built) err << prefix << error << "\n";
   return built;

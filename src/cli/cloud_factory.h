@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cloud/credentials.h"
 #include "cloud/retrying_cloud.h"
+#include "config/credentials_loader.h"
 #include "config/profile.h"
 #include "core/clock.h"
 #include "ecs/ecs_cloud.h"
@@ -37,11 +38,31 @@ struct CloudStack {
 bool BuildCloudStack(const GlobalOptions& g, const Profile& profile, const Credentials& creds,
                      Clock* clock, CloudStack* out, std::string* error, std::string* warning,
                      std::ostream* log = nullptr);
+bool BuildCloudStack(const GlobalOptions& g, const Profile& profile,
+                     std::shared_ptr<CredentialsProvider> creds, Clock* clock, CloudStack* out,
+                     std::string* error, std::string* warning, std::ostream* log = nullptr);
 
-// Loads the profile (--config/--profile) and the credentials (environment,
-// then ~/.aliyun/config.json), then builds the stack. Diagnostics go to
-// `err` prefixed with "respec <command>: ". `profile` receives the profile.
+// Runs the default credential chain (config/credentials_loader.h) for the
+// profile: transport settings (timeouts, caBundle / SSL_CERT_FILE /
+// CURL_CA_BUNDLE) from the profile, STS and refresh lines to `err` at -v.
+// Warnings and errors go to `err` prefixed with "respec <command>: ".
+CredentialsResult LoadProfileCredentials(const GlobalOptions& g, const Profile& profile,
+                                         const std::string& command, Clock* clock, std::ostream& err);
+
+// The credential chain, then the stack, for a loaded profile.
+bool BuildProfileCloud(const GlobalOptions& g, const Profile& profile, const std::string& command,
+                       Clock* clock, CloudStack* out, std::ostream& err);
+
+// Loads the profile named by --config/--profile; diagnostics to `err`.
+bool LoadGlobalProfile(const GlobalOptions& g, Profile* profile, std::ostream& err);
+
+// Loads the profile (--config/--profile), then BuildProfileCloud.
+// `profile` receives the profile.
 bool LoadCloudStack(const GlobalOptions& g, const std::string& command, Clock* clock,
                     CloudStack* out, Profile* profile, std::ostream& err);
+
+// The CA bundle to trust: the profile's caBundle, else $SSL_CERT_FILE, else
+// $CURL_CA_BUNDLE, else "" (the system's).
+std::string ChooseCaBundle(const Profile& profile);
 
 }  // namespace respec::cli

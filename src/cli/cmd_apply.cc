@@ -78,20 +78,7 @@ void InstallSignalHandlers() {
 // The production Cloud (cli/cloud_factory.h), with credentials resolved for
 // the profile already loaded above.
 bool BuildCloud(const GlobalOptions& g, const Profile& profile, Clock* clock, CloudStack* out) {
-  CredentialSources src;
-  src.aliyun_profile = profile.credentials_profile;
-  auto creds = LoadCredentials(src);
-  for (const auto& w : creds.warnings) std::cerr << "respec apply: warning: " << w << "\n";
-  if (!creds.ok()) {
-    for (const auto& e : creds.errors) std::cerr << "respec apply: " << e << "\n";
-    if (creds.errors.empty()) std::cerr << "respec apply: no credentials found\n";
-    return false;
-  }
-  std::string error, warning;
-  bool built = BuildCloudStack(g, profile, creds.credentials, clock, out, &error, &warning, &std::cerr);
-  if (!warning.empty()) std::cerr << "respec apply: warning: " << warning << "\n";
-  if (!built) std::cerr << "respec apply: " << error << "\n";
-  return built;
+  return BuildProfileCloud(g, profile, "apply", clock, out, std::cerr);
 }
 
 bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& profile, Clock* clock,

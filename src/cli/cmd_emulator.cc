@@ -33,6 +33,8 @@ void RegisterEmulator(CLI::App& app, GlobalOptions&, Runner* run) {
                   "Accept this key ID too (or RESPEC_EMULATOR_ACCESS_KEY_ID)");
   cmd->add_option("--access-key-secret", cfg->access_key_secret,
                   "Secret for --access-key-id (or RESPEC_EMULATOR_ACCESS_KEY_SECRET)");
+  cmd->add_option("--metadata-listen", cfg->metadata_listen,
+                  "HOST:PORT of an ECS metadata door serving the world's sts.instance_role credentials");
   cmd->add_option("--io-threads", cfg->io_threads, "Server io threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -130,7 +130,7 @@ class ProfileReader {
   }
 
   void ReadProfile(const toml::table& t, const std::string& where, Profile* p) {
-    UnknownKeys(t, {"region", "endpoint", "signature", "credentialsProfile", "stateDir", "connectTimeoutMs",
+    UnknownKeys(t, {"region", "endpoint", "signature", "credentialsProfile", "caBundle", "stateDir", "connectTimeoutMs",
                     "requestTimeoutMs", "httpConcurrency", "retry", "rate"},
                 where);
     String(t, "region", where, &p->region);
@@ -140,6 +140,7 @@ class ProfileReader {
       Error(n->source(), where + ".endpoint: must start with http:// or https://");
     String(t, "signature", where, &p->signature, {"v3", "v1"});
     String(t, "credentialsProfile", where, &p->credentials_profile);
+    String(t, "caBundle", where, &p->ca_bundle);
     String(t, "stateDir", where, &p->state_dir);
     if (const toml::node* n = t.get("stateDir"); n && p->state_dir.empty())
       Error(n->source(), where + ".stateDir: must not be empty");

@@ -1,123 +1,90 @@
 #include "config/credentials_loader.h"
 
-#include <fstream>
-#include <sstream>
-
-#include <sys/stat.h>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+
+#include "config/credential_chain.h"
 
 namespace respec {
 namespace {
 
-constexpr size_t kMaxConfigJsonBytes = 4 * 1024 * 1024;
-
-// A string field of a profile; "" when absent. Wrong types are errors that
-// name the field only.
-std::string Field(const nlohmann::json& profile, const char* key, const std::string& where,
-                  std::vector<std::string>* errors) {
-  auto it = profile.find(key);
-  if (it == profile.end() || it->is_null()) return "";
-  if (!it->is_string()) {
-    errors->push_back(fmt::format("{}: field {} must be a string", where, key));
-    return "";
+// Wraps `found` in AssumeRole when ALIBABA_CLOUD_ROLE_ARN asks for it.
+std::shared_ptr<CredentialsProvider> ExplicitRole(const ChainContext& ctx,
+                                                  std::shared_ptr<CredentialsProvider> found,
+                                                  std::string* label, std::string* error) {
+  ecs::AssumeRoleParams p;
+  p.role_arn = ctx.Get("ALIBABA_CLOUD_ROLE_ARN");
+  p.session_name = ctx.Get("ALIBABA_CLOUD_ROLE_SESSION_NAME");
+  p.external_id = ctx.Get("ALIBABA_CLOUD_ROLE_EXTERNAL_ID");
+  p.policy = ctx.Get("ALIBABA_CLOUD_ROLE_POLICY");
+  std::string d = ctx.Get("ALIBABA_CLOUD_ROLE_SESSION_EXPIRATION");
+  if (!d.empty() && !ParseSeconds(d, &p.duration_seconds)) {
+    *error = "ALIBABA_CLOUD_ROLE_SESSION_EXPIRATION must be a number of seconds";
+    return nullptr;
   }
-  return it->get<std::string>();
-}
-
-void FromAliyunConfig(const std::string& path, const std::string& wanted, CredentialsResult* r) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    r->errors.push_back(fmt::format(
-        "no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure "
-        "the aliyun CLI ({} does not exist)", path));
-    return;
-  }
-  if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxConfigJsonBytes) {
-    r->errors.push_back(fmt::format("{}: not a regular file of at most {} bytes", path, kMaxConfigJsonBytes));
-    return;
-  }
-  if ((st.st_mode & 077) != 0)
-    r->warnings.push_back(fmt::format("{} holds secrets and is readable by group or others (mode {:04o}); chmod 600 it",
-                                      path, st.st_mode & 07777));
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    // nlohmann's message would quote the text around the error: a secret.
-    r->errors.push_back(fmt::format("{}: not valid JSON (an object with \"profiles\" expected)", path));
-    return;
-  }
-  std::string name = wanted;
-  if (name.empty()) {
-    auto current = doc.find("current");
-    if (current != doc.end() && current->is_string()) name = current->get<std::string>();
-    if (name.empty()) name = "default";
-  }
-  auto profiles = doc.find("profiles");
-  if (profiles == doc.end() || !profiles->is_array()) {
-    r->errors.push_back(fmt::format("{}: field profiles is missing or not a list", path));
-    return;
-  }
-  std::vector<std::string> names;
-  for (const nlohmann::json& p : *profiles) {
-    if (!p.is_object()) continue;
-    auto n = p.find("name");
-    if (n == p.end() || !n->is_string()) continue;
-    names.push_back(n->get<std::string>());
-    if (n->get<std::string>() != name) continue;
-    std::string where = fmt::format("{}: profile \"{}\"", path, name);
-    std::string mode = Field(p, "mode", where, &r->errors);
-    if (mode.empty()) mode = "AK";
-    if (mode != "AK" && mode != "StsToken") {
-      r->errors.push_back(fmt::format("{}: mode {} is not supported by respec (use AK or StsToken, or the "
-                                      "ALIBABA_CLOUD_* environment variables)", where, mode));
-      return;
-    }
-    Credentials& c = r->credentials;
-    c.access_key_id = Field(p, "access_key_id", where, &r->errors);
-    c.access_key_secret = Field(p, "access_key_secret", where, &r->errors);
-    if (mode == "StsToken") c.security_token = Field(p, "sts_token", where, &r->errors);
-    if (c.access_key_id.empty()) r->errors.push_back(where + ": field access_key_id is empty");
-    if (c.access_key_secret.empty()) r->errors.push_back(where + ": field access_key_secret is empty");
-    if (mode == "StsToken" && c.security_token.empty())
-      r->errors.push_back(where + ": field sts_token is empty (mode StsToken)");
-    c.source = fmt::format("~/.aliyun/config.json profile {}", name);
-    if (!r->errors.empty()) r->credentials = Credentials{};
-    return;
-  }
-  r->errors.push_back(fmt::format("{}: no profile named \"{}\" (profiles: {})", path, name,
-                                  names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))));
+  *label = fmt::format("role {} (ALIBABA_CLOUD_ROLE_ARN) assumed with the {}", p.role_arn, *label);
+  return MakeAssumeRoleProvider(ctx, std::move(found), p, *label);
 }
 
 }  // namespace
 
 CredentialsResult LoadCredentials(const CredentialSources& sources) {
+  static SystemClock system_clock;
   CredentialsResult r;
-  EnvLookup env = sources.env ? sources.env : ProcessEnvironment();
-  auto get = [&](const char* name) { return env(name).value_or(""); };
-  std::string id = get("ALIBABA_CLOUD_ACCESS_KEY_ID");
-  std::string secret = get("ALIBABA_CLOUD_ACCESS_KEY_SECRET");
-  if (!id.empty() || !secret.empty()) {
-    if (id.empty()) r.errors.push_back("ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not");
-    if (secret.empty()) r.errors.push_back("ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not");
-    if (!r.errors.empty()) return r;
-    r.credentials.access_key_id = id;
-    r.credentials.access_key_secret = secret;
-    r.credentials.security_token = get("ALIBABA_CLOUD_SECURITY_TOKEN");
-    r.credentials.source = "environment";
+  ChainContext ctx;
+  ctx.env = sources.env ? sources.env : ProcessEnvironment();
+  ctx.home = sources.home_dir.empty() ? ctx.Get("HOME") : sources.home_dir;
+  ctx.aliyun_profile = sources.aliyun_profile;
+  ctx.clock = sources.clock ? sources.clock : &system_clock;
+  ctx.transport = sources.transport;
+  ctx.verbosity = sources.verbosity;
+  ctx.log = sources.log;
+
+  const bool oidc_env = !ctx.Get("ALIBABA_CLOUD_OIDC_PROVIDER_ARN").empty() ||
+                        !ctx.Get("ALIBABA_CLOUD_OIDC_TOKEN_FILE").empty();
+  const bool explicit_role = !oidc_env && !ctx.Get("ALIBABA_CLOUD_ROLE_ARN").empty();
+  std::vector<std::string> failures;
+  using Link = std::function<SourceAttempt()>;
+  const Link links[] = {
+      [&] { return EnvironmentSource(ctx); },
+      [&] { return OidcEnvironmentSource(ctx); },
+      [&] { return AliyunCliSource(ctx, &r.warnings); },
+      [&] { return CredentialsFileSource(ctx); },
+      [&] { return EcsMetadataSource(ctx); },
+      [&] { return CredentialsUriSource(ctx); },
+  };
+  for (const Link& link : links) {
+    SourceAttempt a = link();
+    if (a.kind != SourceAttempt::kOk) {
+      r.tried.push_back(a.name + ": " + a.detail);
+      if (a.kind == SourceAttempt::kFailed) failures.push_back(a.name + ": " + a.detail);
+      continue;
+    }
+    std::string label = a.name;
+    std::shared_ptr<CredentialsProvider> provider = a.provider;
+    if (explicit_role) {
+      std::string error;
+      provider = ExplicitRole(ctx, provider, &label, &error);
+      if (!provider) {
+        r.errors.push_back(error);
+        return r;
+      }
+    }
+    StatusOr<Credentials> got = provider->Get();
+    if (!got.ok()) {
+      r.tried.push_back(label + ": " + got.status().message());
+      failures.push_back(r.tried.back());
+      continue;
+    }
+    r.provider = std::move(provider);
+    r.credentials = std::move(got.value());
+    r.provider_name = label;
+    for (const auto& f : failures) r.warnings.push_back("skipped " + f);
     return r;
   }
-  std::string home = sources.home_dir.empty() ? get("HOME") : sources.home_dir;
-  std::string profile = sources.aliyun_profile.empty() ? get("ALIBABA_CLOUD_PROFILE") : sources.aliyun_profile;
-  if (home.empty()) {
-    r.errors.push_back("no credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET "
-                       "(HOME is not set, so ~/.aliyun/config.json cannot be found)");
-    return r;
-  }
-  FromAliyunConfig(home + "/.aliyun/config.json", profile, &r);
+  std::string msg = "no credentials: nothing in Alibaba Cloud's default chain supplied them; tried, in order:";
+  for (size_t i = 0; i < r.tried.size(); ++i) msg += fmt::format("\n  {}. {}", i + 1, r.tried[i]);
+  msg += "\n  (set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or see README \"Credentials\")";
+  r.errors.push_back(msg);
   return r;
 }
 

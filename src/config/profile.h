@@ -29,6 +29,7 @@ struct Profile {
   std::string endpoint;               // "" = https://ecs.<region>.aliyuncs.com
   std::string signature = "v3";       // "v3" (ACS3-HMAC-SHA256) | "v1" (RPC HMAC-SHA1)
   std::string credentials_profile;    // aliyun CLI profile name, "" = its current
+  std::string ca_bundle;              // caBundle: PEM CAs for TLS; "" = SSL_CERT_FILE, CURL_CA_BUNDLE, system
   std::string state_dir = ".respec";  // journal and lock
   int connect_timeout_ms = 5000;
   int request_timeout_ms = 30000;

@@ -1,7 +1,6 @@
 #include "ecs/ecs_cloud.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <chrono>
 
@@ -9,35 +8,12 @@
 #include "core/timefmt.h"
 #include "ecs/ecs_params.h"
 #include "ecs/endpoint.h"
+#include "ecs/wire.h"
 
 namespace respec::ecs {
 namespace {
 
 constexpr const char* kApiVersion = "2014-05-26";
-
-std::string Nonce() {
-  unsigned char raw[16];
-  if (RAND_bytes(raw, sizeof raw) != 1) {
-    // RAND_bytes fails only without entropy; a time-derived nonce still
-    // differs per call, which is all the API asks of it.
-    auto t = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (size_t i = 0; i < sizeof raw; ++i) raw[i] = static_cast<unsigned char>(t >> (i % 8 * 8)) ^ static_cast<unsigned char>(i * 131);
-  }
-  std::string out;
-  for (unsigned char c : raw) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-std::string QueryString(const sign::Params& params) {
-  std::string q;
-  for (const auto& [k, v] : params) {
-    if (!q.empty()) q.push_back('&');
-    q += sign::PercentEncode(k);
-    q.push_back('=');
-    q += sign::PercentEncode(v);
-  }
-  return q;
-}
 
 bool IsSecretName(const std::string& name) {
   static const char* kNames[] = {"Signature", "SecurityToken", "AccessKeySecret", "Authorization",
@@ -55,8 +31,9 @@ void ReplaceAll(std::string* s, const std::string& what) {
 
 }  // namespace
 
-EcsCloud::EcsCloud(const Credentials& creds, EcsOptions options, Clock* clock)
-    : creds_(creds), options_(std::move(options)), clock_(clock), transport_(options_.transport) {}
+EcsCloud::EcsCloud(std::shared_ptr<CredentialsProvider> provider, EcsOptions options, Clock* clock)
+    : provider_(std::move(provider)), options_(std::move(options)), clock_(clock),
+      transport_(options_.transport) {}
 
 std::unique_ptr<EcsCloud> EcsCloud::Create(const Credentials& creds, EcsOptions options,
                                            Clock* clock, std::string* error, std::string* warning) {
@@ -65,8 +42,14 @@ std::unique_ptr<EcsCloud> EcsCloud::Create(const Credentials& creds, EcsOptions 
              "(or configure the aliyun CLI)";
     return nullptr;
   }
+  return Create(std::make_shared<StaticProvider>(creds), std::move(options), clock, error, warning);
+}
+
+std::unique_ptr<EcsCloud> EcsCloud::Create(std::shared_ptr<CredentialsProvider> provider,
+                                           EcsOptions options, Clock* clock, std::string* error,
+                                           std::string* warning) {
   if (!options.endpoint.empty()) {
-    EndpointCheck check = ResolveEndpoint(options.endpoint, "", !creds.security_token.empty());
+    EndpointCheck check = ResolveEndpoint(options.endpoint, "", provider->Temporary());
     if (!check.endpoint) {
       *error = check.error;
       return nullptr;
@@ -75,20 +58,32 @@ std::unique_ptr<EcsCloud> EcsCloud::Create(const Credentials& creds, EcsOptions 
   }
   if (options.transport.user_agent.empty())
     options.transport.user_agent = std::string("respec/") + RESPEC_VERSION;
-  return std::unique_ptr<EcsCloud>(new EcsCloud(creds, std::move(options), clock));
+  return std::unique_ptr<EcsCloud>(new EcsCloud(std::move(provider), std::move(options), clock));
 }
 
 bool EcsCloud::BuildRequest(const std::string& action, const std::string& region,
                             const sign::Params& params, HttpRequest* out, std::string* signature,
                             std::string* error) const {
+  StatusOr<Credentials> creds = provider_->Get();
+  if (!creds.ok()) {
+    *error = creds.status().message();
+    return false;
+  }
+  return BuildRequestWith(creds.value(), action, region, params, out, signature, error);
+}
+
+bool EcsCloud::BuildRequestWith(const Credentials& creds, const std::string& action,
+                                const std::string& region, const sign::Params& params,
+                                HttpRequest* out, std::string* signature,
+                                std::string* error) const {
   EndpointCheck check =
-      ResolveEndpoint(options_.endpoint, region, !creds_.security_token.empty());
+      ResolveEndpoint(options_.endpoint, region, !creds.security_token.empty());
   if (!check.endpoint) {
     *error = check.error;
     return false;
   }
   const Endpoint& ep = *check.endpoint;
-  const std::string nonce = Nonce();
+  const std::string nonce = NewNonce();
   const std::string timestamp = FormatUtcSeconds(clock_->Now());
   out->method = "POST";
   out->body.clear();
@@ -106,40 +101,41 @@ bool EcsCloud::BuildRequest(const std::string& action, const std::string& region
                   {"x-acs-date", timestamp},
                   {"x-acs-signature-nonce", nonce},
                   {"x-acs-content-sha256", v3.hashed_payload}};
-    if (!creds_.security_token.empty())
-      v3.headers.emplace_back("x-acs-security-token", creds_.security_token);
+    if (!creds.security_token.empty())
+      v3.headers.emplace_back("x-acs-security-token", creds.security_token);
     std::vector<std::string> signed_headers;
     for (const auto& h : v3.headers) signed_headers.push_back(h.first);
     *signature = sign::V3Signature(
-        creds_.access_key_secret,
+        creds.access_key_secret,
         sign::V3StringToSign(sign::V3CanonicalRequest(v3, signed_headers)));
     out->headers = v3.headers;
     out->headers.emplace_back(
-        "Authorization", sign::V3Authorization(creds_.access_key_id, signed_headers, *signature));
+        "Authorization", sign::V3Authorization(creds.access_key_id, signed_headers, *signature));
     out->headers.emplace_back("Accept", "application/json");
-    out->url = ep.base_url + "/" + (params.empty() ? "" : "?" + QueryString(params));
+    out->url = ep.base_url + "/" + (params.empty() ? "" : "?" + FormEncode(params));
   } else {
     sign::Params all = params;
     all.emplace_back("Action", action);
     all.emplace_back("Version", kApiVersion);
     all.emplace_back("Format", "JSON");
-    all.emplace_back("AccessKeyId", creds_.access_key_id);
+    all.emplace_back("AccessKeyId", creds.access_key_id);
     all.emplace_back("SignatureMethod", "HMAC-SHA1");
     all.emplace_back("SignatureVersion", "1.0");
     all.emplace_back("SignatureNonce", nonce);
     all.emplace_back("Timestamp", timestamp);
-    if (!creds_.security_token.empty()) all.emplace_back("SecurityToken", creds_.security_token);
-    *signature = sign::RpcSignature(creds_.access_key_secret, sign::RpcStringToSign(out->method, all));
+    if (!creds.security_token.empty()) all.emplace_back("SecurityToken", creds.security_token);
+    *signature = sign::RpcSignature(creds.access_key_secret, sign::RpcStringToSign(out->method, all));
     all.emplace_back("Signature", *signature);
-    out->url = ep.base_url + "/?" + QueryString(all);
+    out->url = ep.base_url + "/?" + FormEncode(all);
   }
   return true;
 }
 
-std::string EcsCloud::Scrub(std::string text, const std::string& signature) const {
-  const std::string& token = creds_.security_token;
+std::string EcsCloud::Scrub(std::string text, const Credentials& creds,
+                            const std::string& signature) {
+  const std::string& token = creds.security_token;
   for (const std::string& s :
-       {creds_.access_key_secret, token, sign::PercentEncode(token),
+       {creds.access_key_secret, token, sign::PercentEncode(token),
         sign::PercentEncode(sign::PercentEncode(token)), signature, sign::PercentEncode(signature),
         sign::PercentEncode(sign::PercentEncode(signature))}) {
     if (!s.empty()) ReplaceAll(&text, s);
@@ -155,6 +151,20 @@ template <class T>
 Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
                          const std::string& instance_id, const sign::Params& params,
                          Result<T> (*decode)(const RawResponse&, const CallInfo&)) {
+  Result<T> result = CallOnce<T>(action, region, instance_id, params, decode);
+  if (result.ok() || result.error().code != "InvalidSecurityToken.Expired") return result;
+  // The token expired between signing and checking (or the clocks differ):
+  // fetch fresh credentials and send the call once more.
+  provider_->Invalidate();
+  Log(1, fmt::format("ecs: {} met InvalidSecurityToken.Expired; refreshing the credentials and "
+                     "retrying once", action));
+  return CallOnce<T>(action, region, instance_id, params, decode);
+}
+
+template <class T>
+Result<T> EcsCloud::CallOnce(const std::string& action, const std::string& region,
+                             const std::string& instance_id, const sign::Params& params,
+                             Result<T> (*decode)(const RawResponse&, const CallInfo&)) {
   const CallInfo info{action, instance_id, region};
   HttpRequest req;
   std::string signature, error;
@@ -165,7 +175,17 @@ Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
       shown += fmt::format(" {}={}", k, IsSecretName(k) ? "****" : v);
     Log(2, fmt::format("ecs: > {} {} params:{}", action, subject, shown.empty() ? " (none)" : shown));
   }
-  if (!BuildRequest(action, region, params, &req, &signature, &error)) {
+  StatusOr<Credentials> creds = provider_->Get();
+  if (!creds.ok()) {
+    CloudError e = MakeCloudError("Credentials.Unavailable", action + ": " + creds.status().message(), 0);
+    e.http_status = 0;
+    e.category = ErrorCategory::kAuth;
+    e.action = action;
+    e.instance_id = instance_id;
+    Log(1, fmt::format("ecs: {} {} -> not sent: {}", action, subject, creds.status().message()));
+    return e;
+  }
+  if (!BuildRequestWith(creds.value(), action, region, params, &req, &signature, &error)) {
     CloudError e = MakeCloudError("InvalidParameter", action + ": " + error, 0);
     e.http_status = 0;
     e.category = ErrorCategory::kBadRequest;
@@ -185,7 +205,7 @@ Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
     return result;
   }
   CloudError& e = result.error();
-  e.message = Scrub(std::move(e.message), signature);
+  e.message = Scrub(std::move(e.message), creds.value(), signature);
   if (e.code == "SignatureNonceUsed") {
     // Every call signs with a fresh nonce, so the server saw this very
     // request before: libcurl resends a request whose kept-alive connection

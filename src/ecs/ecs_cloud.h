@@ -21,8 +21,14 @@
 // request whose kept-alive connection died unanswered) and the first copy
 // may have been applied.
 //
+// Credentials: each call asks the CredentialsProvider (cloud/credentials.h)
+// for the credentials to sign with, so temporary ones are refreshed during a
+// long apply. A call answered InvalidSecurityToken.Expired invalidates them
+// and is sent once more with fresh ones.
+//
 // Threads: every method is safe from many threads at once (the transport
-// pools handles; the rest is immutable after construction). The log sink is
+// pools handles; the provider is thread-safe; the rest is immutable after
+// construction). The log sink is
 // called from the calling thread and must be thread-safe itself.
 // Ownership: owns its transport; borrows the clock (timestamps).
 #pragma once
@@ -57,6 +63,9 @@ class EcsCloud : public Cloud {
   static std::unique_ptr<EcsCloud> Create(const Credentials& creds, EcsOptions options,
                                           Clock* clock, std::string* error,
                                           std::string* warning);
+  static std::unique_ptr<EcsCloud> Create(std::shared_ptr<CredentialsProvider> provider,
+                                          EcsOptions options, Clock* clock, std::string* error,
+                                          std::string* warning);
 
   Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& req) override;
   Result<DescribeInstanceTypesPage> DescribeInstanceTypes(const DescribeInstanceTypesRequest& req) override;
@@ -76,7 +85,14 @@ class EcsCloud : public Cloud {
                     HttpRequest* out, std::string* signature, std::string* error) const;
 
  private:
-  EcsCloud(const Credentials& creds, EcsOptions options, Clock* clock);
+  EcsCloud(std::shared_ptr<CredentialsProvider> provider, EcsOptions options, Clock* clock);
+  bool BuildRequestWith(const Credentials& creds, const std::string& action,
+                        const std::string& region, const sign::Params& params, HttpRequest* out,
+                        std::string* signature, std::string* error) const;
+  template <class T>
+  Result<T> CallOnce(const std::string& action, const std::string& region,
+                     const std::string& instance_id, const sign::Params& params,
+                     Result<T> (*decode)(const RawResponse&, const CallInfo&));
 
   // One API call: build, sign, send, log, scrub; the decoder turns the raw
   // response into the typed result.
@@ -84,10 +100,10 @@ class EcsCloud : public Cloud {
   Result<T> Call(const std::string& action, const std::string& region,
                  const std::string& instance_id, const sign::Params& params,
                  Result<T> (*decode)(const RawResponse&, const CallInfo&));
-  std::string Scrub(std::string text, const std::string& signature) const;
+  static std::string Scrub(std::string text, const Credentials& creds, const std::string& signature);
   void Log(int level, const std::string& line) const;
 
-  Credentials creds_;
+  std::shared_ptr<CredentialsProvider> provider_;
   EcsOptions options_;
   Clock* clock_;
   HttpTransport transport_;

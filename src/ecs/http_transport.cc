@@ -132,9 +132,11 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   if (impl_->share) curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
+  if (!impl_->opt.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, impl_->opt.ca_bundle.c_str());
   if (req.method == "GET") {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else {
+    if (req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
@@ -143,6 +145,8 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
   CURLcode rc = curl_easy_perform(h);
   long status = 0;
   long sent = 0;
+  long connect_code = 0;
+  curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
   curl_slist_free_all(headers);
@@ -159,6 +163,13 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
   }
   std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   bool maybe_sent = sent > 0;
+  if (rc == CURLE_COULDNT_RESOLVE_PROXY || (connect_code != 0 && connect_code != 200) ||
+      detail.find("proxy") != std::string::npos || detail.find("Proxy") != std::string::npos) {
+    return TransportError("Transport.ConnectionFailed",
+                          fmt::format("{}: the proxy failed ({}{}); check HTTPS_PROXY / NO_PROXY", call.action,
+                                      detail, connect_code ? fmt::format(", CONNECT answered {}", connect_code) : ""),
+                          maybe_sent, call);
+  }
   switch (rc) {
     case CURLE_WRITE_ERROR:
       if (sink.overflow) {
@@ -185,7 +196,11 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-      return TransportError("Transport.TLS", fmt::format("{}: TLS failure: {}", call.action, detail),
+      return TransportError("Transport.TLS",
+                            fmt::format("{}: TLS failure: {}{}", call.action, detail,
+                                        impl_->opt.ca_bundle.empty()
+                                            ? " (behind a TLS-intercepting proxy? set caBundle in respec.toml or SSL_CERT_FILE)"
+                                            : " (CA bundle " + impl_->opt.ca_bundle + ")"),
                             false, call);
     default:
       break;

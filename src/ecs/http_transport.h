@@ -12,7 +12,12 @@
 // TLS sessions among them (with proper lock callbacks). A call takes a
 // handle from the pool under a short lock and returns it afterwards: no lock
 // is held during a transfer, so calls from many threads run in parallel.
-// TLS: peer and host verification always on, system CA bundle.
+// TLS: peer and host verification always on; CA bundle: TransportOptions::
+// ca_bundle (respec.toml caBundle, else SSL_CERT_FILE, else CURL_CA_BUNDLE,
+// chosen by the CLI), else the system's.
+// Proxies: libcurl honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and the
+// lowercase forms); a failure to resolve or reach the proxy, or a proxy that
+// refuses the CONNECT, is reported as a proxy failure naming the proxy.
 //
 // Threads: Send is safe from any number of threads. Ownership: owns its
 // handles. Errors never contain the URL's query (it may carry a signature).
@@ -30,7 +35,7 @@
 namespace respec::ecs {
 
 struct HttpRequest {
-  std::string method = "POST";  // GET | POST
+  std::string method = "POST";  // GET | POST | PUT (PUT: with `body`)
   std::string url;              // complete, with the query string
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
@@ -42,6 +47,7 @@ struct TransportOptions {
   std::string user_agent;        // e.g. respec/0.1.0
   size_t max_body = 32u << 20;   // larger responses are refused
   size_t max_idle_handles = 64;  // pooled easy handles kept for reuse
+  std::string ca_bundle;         // PEM file of trusted CAs; "" = the system's
 };
 
 class HttpTransport {

@@ -12,13 +12,41 @@
 
 #include "cloud/cloud.h"
 #include "cloud/error.h"
+#include "core/clock.h"
 
 namespace respec::emulator {
 
 struct AccessKey {
+  AccessKey() = default;
+  AccessKey(std::string i, std::string s, std::string t)
+      : id(std::move(i)), secret(std::move(s)), security_token(std::move(t)) {}
   std::string id;
   std::string secret;
   std::string security_token;  // non-empty: an STS key; requests must carry this token
+  std::optional<TimePoint> expires;  // issued by the STS door: refused from then on
+  std::string principal;       // issued keys: the assumed role's ARN (for chained roles)
+};
+
+// The STS and metadata doors (emulator/http/sts_door.h, metadata_door.h).
+struct StsRole {
+  std::string arn;
+  std::vector<std::string> trusted;         // access key ids, role ARNs, "*"
+  std::vector<std::string> oidc_providers;  // provider ARNs
+  int max_session_duration = 3600;
+};
+
+struct OidcProvider {
+  std::string arn;
+  std::string issuer;
+  std::vector<std::string> client_ids;
+};
+
+struct StsWorld {
+  std::vector<StsRole> roles;
+  std::vector<OidcProvider> oidc_providers;
+  int credential_lifetime_seconds = 0;  // > 0: cap on issued lifetimes
+  std::string instance_role;            // served by the metadata door; "" = none
+  bool metadata_hardened = true;
 };
 
 struct Zone {
@@ -71,6 +99,7 @@ struct World {
   std::vector<WorldInstance> instances;
   std::map<std::string, double> qps_limits;  // per action; absent = default_qps
   double default_qps = 100;
+  StsWorld sts;
 };
 
 // Loads and validates a world file. On failure returns false and fills

@@ -55,6 +55,37 @@ struct Builder {
     }
   }
 
+  void Sts(const json& j) {
+    StsWorld& s = w->sts;
+    s.credential_lifetime_seconds = j.value("credential_lifetime_seconds", 0);
+    s.instance_role = Str(j, "instance_role");
+    s.metadata_hardened = Bool(j, "metadata_hardened", true);
+    std::set<std::string> providers;
+    if (j.contains("oidc_providers"))
+      for (size_t i = 0; i < j["oidc_providers"].size(); ++i) {
+        const json& o = j["oidc_providers"][i];
+        OidcProvider p{Str(o, "arn"), Str(o, "issuer"), o["client_ids"].get<std::vector<std::string>>()};
+        if (!providers.insert(p.arn).second)
+          Error(fmt::format("/sts/oidc_providers/{}/arn", i), "duplicate OIDC provider arn");
+        s.oidc_providers.push_back(std::move(p));
+      }
+    std::set<std::string> roles;
+    if (j.contains("roles"))
+      for (size_t i = 0; i < j["roles"].size(); ++i) {
+        const json& r = j["roles"][i];
+        StsRole role;
+        role.arn = Str(r, "arn");
+        if (r.contains("trusted")) role.trusted = r["trusted"].get<std::vector<std::string>>();
+        if (r.contains("oidc_providers")) role.oidc_providers = r["oidc_providers"].get<std::vector<std::string>>();
+        role.max_session_duration = r.value("max_session_duration", 3600);
+        if (!roles.insert(role.arn).second) Error(fmt::format("/sts/roles/{}/arn", i), "duplicate role arn");
+        for (size_t k = 0; k < role.oidc_providers.size(); ++k)
+          if (!providers.count(role.oidc_providers[k]))
+            Error(fmt::format("/sts/roles/{}/oidc_providers/{}", i, k), "no such OIDC provider under sts.oidc_providers");
+        s.roles.push_back(std::move(role));
+      }
+  }
+
   void Regions(const json& regions) {
     w->regions.clear();
     std::set<std::string> seen;
@@ -208,6 +239,7 @@ void BuildWorld(const MarkedJson& doc, const std::string& file, World* world,
         for (const auto& [action, limit] : q["actions"].items()) world->qps_limits[action] = limit.get<double>();
     }
     if (root.contains("instances")) b.Instances(root["instances"]);
+    if (root.contains("sts")) b.Sts(root["sts"]);
   } catch (const std::exception& e) {
     // The schema should have caught any shape problem; never let one escape.
     errors->push_back(FormatAt(doc, file, "", std::string("malformed world: ") + e.what()));

@@ -2,8 +2,12 @@
 // the endpoint, drive `respec emulator`. Both signature schemes are covered:
 // @alicloud/pop-core sends RPC signature 1.0 (GET and POST form bodies),
 // @alicloud/ecs20140526 (on @alicloud/openapi-core) sends V3 ACS3-HMAC-SHA256.
+// @alicloud/sts20150401 (V3) runs AssumeRole against the emulator's STS door
+// (a second emulator whose world declares a role trusting RESPEC_STS_KEY_ID),
+// and the assumed credentials sign an ECS call.
 // Environment: RESPEC_ENDPOINT (http://127.0.0.1:PORT),
-// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET.
+// ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+// RESPEC_STS_ENDPOINT, RESPEC_STS_KEY_ID, RESPEC_STS_KEY_SECRET, RESPEC_STS_ROLE.
 // Exits non-zero on the first failed check.
 'use strict';
 
@@ -13,6 +17,8 @@ const RPCClient = require('@alicloud/pop-core').RPCClient;
 const OpenApi = require('@alicloud/openapi-client');
 const Ecs = require('@alicloud/ecs20140526');
 const Util = require('@alicloud/tea-util');
+const Sts = require('@alicloud/sts20150401');
+const OpenApiCore = require('@alicloud/openapi-core');
 
 const endpoint = process.env.RESPEC_ENDPOINT;
 const keyId = process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
@@ -187,6 +193,43 @@ async function main() {
     await assert.rejects(
       ecs.stopInstanceWithOptions(new Ecs.StopInstanceRequest({ instanceId: running[1].InstanceId }), noRetry),
       (e) => (e.code === 'IncorrectInstanceStatus' && e.statusCode === 403) || assert.fail(`${e.code} ${e.statusCode}`));
+  });
+
+  const stsUrl = new URL(process.env.RESPEC_STS_ENDPOINT);
+  const stsRole = process.env.RESPEC_STS_ROLE;
+  const sts = new Sts.default(new OpenApiCore.$OpenApiUtil.Config({
+    accessKeyId: process.env.RESPEC_STS_KEY_ID,
+    accessKeySecret: process.env.RESPEC_STS_KEY_SECRET,
+    endpoint: stsUrl.host,
+    protocol: 'http',
+    regionId: region,
+  }));
+  let assumed = null;
+  await check('sts20150401 (V3) AssumeRole', async () => {
+    const r = await sts.assumeRoleWithOptions(
+      new Sts.AssumeRoleRequest({ roleArn: stsRole, roleSessionName: 'conformance', durationSeconds: 900 }), noRetry);
+    assumed = r.body.credentials;
+    assert.ok(assumed.accessKeyId.startsWith('STS.'), 'AccessKeyId STS.*');
+    assert.ok(assumed.accessKeySecret && assumed.securityToken && assumed.expiration, 'secret, token, expiration');
+    assert.ok(r.body.assumedRoleUser.arn.startsWith(stsRole + '/'), 'AssumedRoleUser.Arn');
+  });
+  await check('ecs20140526 (V3) signed with the assumed STS credentials: DescribeRegions', async () => {
+    const ecsSts = new Ecs.default(new OpenApi.Config({
+      accessKeyId: assumed.accessKeyId,
+      accessKeySecret: assumed.accessKeySecret,
+      securityToken: assumed.securityToken,
+      endpoint: stsUrl.host,
+      protocol: 'http',
+      regionId: region,
+    }));
+    const r = await ecsSts.describeRegionsWithOptions(new Ecs.DescribeRegionsRequest({}), noRetry);
+    assert.ok(r.body.regions.region.length >= 1, 'regions');
+  });
+  await check('sts20150401 error: AssumeRole of an unknown role -> EntityNotExist.Role', async () => {
+    await assert.rejects(
+      sts.assumeRoleWithOptions(new Sts.AssumeRoleRequest({
+        roleArn: 'acs:ram::1000000000000001:role/nobody', roleSessionName: 'conformance' }), noRetry),
+      (e) => (e.code === 'EntityNotExist.Role' && e.statusCode === 404) || assert.fail(`${e.code} ${e.statusCode}`));
   });
 
   const stats = await getJson('/_emulator/stats');

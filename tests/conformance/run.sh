@@ -17,7 +17,7 @@ fi
 missing=""
 command -v node >/dev/null 2>&1 || missing="node is not installed"
 if [ -z "$missing" ]; then
-  for m in @alicloud/pop-core @alicloud/ecs20140526 @alicloud/openapi-client @alicloud/tea-util; do
+  for m in @alicloud/pop-core @alicloud/ecs20140526 @alicloud/openapi-client @alicloud/tea-util @alicloud/sts20150401; do
     [ -d "$here/node_modules/$m" ] || { missing="$m is not installed in tests/conformance/node_modules"; break; }
   done
 fi
@@ -33,11 +33,14 @@ fi
 
 work="$(mktemp -d)"
 pid=""
+sts_pid=""
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+  for p in "$pid" "$sts_pid"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+      kill -TERM "$p" 2>/dev/null || true
+      wait "$p" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -59,8 +62,29 @@ creds="$(grep '^export ALIBABA_CLOUD_ACCESS_KEY_ID=' "$work/emulator.log" | head
 [ -n "$creds" ] || { echo "conformance: no credentials in the emulator banner" >&2; cat "$work/emulator.log" >&2; exit 1; }
 eval "$creds"
 
+# A second emulator for the STS door: its world declares a role that trusts
+# this key.
+STS_KEY=LTAI5tConformanceSts01
+STS_SECRET=conformance-sts-secret-01
+STS_ROLE=acs:ram::1000000000000001:role/conformance
+cat > "$work/sts-world.yaml" <<YAML
+version: 1
+access_keys:
+  - {id: $STS_KEY, secret: $STS_SECRET}
+sts:
+  roles:
+    - {arn: "$STS_ROLE", trusted: [$STS_KEY]}
+YAML
+"$bin" emulator --listen 127.0.0.1:0 --port-file "$work/sts-port" --world "$work/sts-world.yaml" \
+  >"$work/sts-emulator.log" 2>&1 &
+sts_pid=$!
+for _ in $(seq 1 100); do [ -s "$work/sts-port" ] && break; sleep 0.05; done
+[ -s "$work/sts-port" ] || { echo "conformance: the STS emulator did not start" >&2; cat "$work/sts-emulator.log" >&2; exit 1; }
+
 rc=0
-RESPEC_ENDPOINT="http://127.0.0.1:$port" node "$here/conformance.js" || rc=$?
+RESPEC_ENDPOINT="http://127.0.0.1:$port" RESPEC_STS_ENDPOINT="http://127.0.0.1:$(cat "$work/sts-port")" \
+  RESPEC_STS_KEY_ID=$STS_KEY RESPEC_STS_KEY_SECRET=$STS_SECRET RESPEC_STS_ROLE=$STS_ROLE \
+  node "$here/conformance.js" || rc=$?
 
 kill -TERM "$pid" 2>/dev/null || true
 if ! wait "$pid"; then

@@ -21,7 +21,13 @@ ApiResponse JsonResponse(int status, const Json& body) {
 Api::Api(Model* model, Clock* wall_clock, ApiOptions options)
     : model_(model),
       options_(std::move(options)),
-      auth_([model](const std::string& id) { return model->FindAccessKey(id); }, wall_clock),
+      sts_(std::make_unique<StsDoor>(options_.sts, wall_clock)),
+      auth_(
+          [model, sts = sts_.get()](const std::string& id) {
+            const AccessKey* k = model->FindAccessKey(id);
+            return k ? k : sts->Find(id);
+          },
+          wall_clock),
       throttle_(options_.qps_limits, options_.default_qps, wall_clock) {}
 
 void Api::Count(const std::string& action, const std::string& error_code) {
@@ -68,6 +74,7 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
                  f, request_id);
   if (call.action.empty()) return Error(MissingParameter("Action"), f, request_id);
   if (call.version.empty()) return Error(MissingParameter("Version"), f, request_id);
+  if (call.version == kStsApiVersion) return HandleSts(req, call, request_id);
   if (call.version != kApiVersion)
     return Error(MakeCloudError("InvalidVersion",
                                 fmt::format("Specified parameter Version is not valid: \"{}\"; the "
@@ -125,6 +132,24 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
   return r;
 }
 
+ApiResponse Api::HandleSts(const RawRequest& req, const ApiCall& call, const std::string& request_id) {
+  const Format f = call.format;
+  const AccessKey* caller = nullptr;
+  if (!StsDoor::Anonymous(call.action)) {
+    if (auto e = auth_.Verify(req, call, &caller)) return Error(*e, f, request_id);
+  }
+  if (!throttle_.Admit(call.action)) return Error(MakeCloudError("Throttling", ""), f, request_id);
+  Result<Json> result = sts_->Handle(call.action, call.params, caller);
+  if (!result.ok()) return Error(result.error(), f, request_id);
+  Json body;
+  body["RequestId"] = request_id;
+  for (auto it = result->begin(); it != result->end(); ++it) body[it.key()] = std::move(*it);
+  ApiResponse r;
+  r.content_type = ContentType(f);
+  r.body = Render(f, call.action + "Response", body);
+  return r;
+}
+
 Json Api::OrdersJson() const {
   Json list = Json::array();
   for (const Order& o : model_->Orders()) list.push_back(OrderJson(o));
@@ -156,6 +181,7 @@ ApiResponse Api::HandleInspection(const RawRequest& req) {
   if (path == "/_emulator/orders") return JsonResponse(200, OrdersJson());
   if (path == "/_emulator/instances") return JsonResponse(200, InstancesJson());
   if (path == "/_emulator/stats") return JsonResponse(200, StatsJson());
+  if (path == "/_emulator/sts") return JsonResponse(200, sts_->IssuedJson());
   return JsonResponse(404, Json{{"error", "unknown inspection endpoint " + path.substr(0, 80) +
                                               "; try /_emulator/orders, /_emulator/instances or "
                                               "/_emulator/stats"}});

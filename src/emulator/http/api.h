@@ -22,6 +22,7 @@
 #include "emulator/http/auth.h"
 #include "emulator/http/render.h"
 #include "emulator/http/request.h"
+#include "emulator/http/sts_door.h"
 #include "emulator/http/throttle.h"
 #include "emulator/model.h"
 
@@ -39,6 +40,7 @@ struct ApiOptions {
   Millis slow_delay{200};                    // added to a response by the slow fault
   std::string host_id = "ecs.aliyuncs.com";  // HostId in error bodies
   FaultSource faults;                        // empty: no faults
+  StsWorld sts;                              // roles and OIDC providers of the STS door
 };
 
 struct ApiResponse {
@@ -63,7 +65,12 @@ class Api {
   Json InstancesJson() const;
   Json StatsJson() const;
 
+  // The STS door (version 2015-04-01 on the same listener); the metadata
+  // door issues through it too.
+  StsDoor* sts() { return sts_.get(); }
+
  private:
+  ApiResponse HandleSts(const RawRequest& req, const ApiCall& call, const std::string& request_id);
   ApiResponse HandleApi(const RawRequest& req, std::string* counted_action);
   ApiResponse HandleInspection(const RawRequest& req);
   ApiResponse Error(const CloudError& e, Format f, const std::string& request_id);
@@ -71,6 +78,7 @@ class Api {
 
   Model* model_;
   ApiOptions options_;
+  std::unique_ptr<StsDoor> sts_;
   Authenticator auth_;
   Throttle throttle_;
   mutable std::mutex stats_mu_;

@@ -74,7 +74,13 @@ Authenticator::Authenticator(KeyLookup keys, Clock* wall_clock)
     : keys_(std::move(keys)), clock_(wall_clock) {}
 
 std::optional<CloudError> Authenticator::Verify(const RawRequest& req, const ApiCall& call) {
-  return call.scheme == SignatureScheme::kV3 ? VerifyV3(req, call) : VerifyRpc(req, call);
+  const AccessKey* key = nullptr;
+  return Verify(req, call, &key);
+}
+
+std::optional<CloudError> Authenticator::Verify(const RawRequest& req, const ApiCall& call,
+                                                const AccessKey** key) {
+  return call.scheme == SignatureScheme::kV3 ? VerifyV3(req, call, key) : VerifyRpc(req, call, key);
 }
 
 std::optional<CloudError> Authenticator::CheckTimestamp(const std::string& name,
@@ -101,6 +107,8 @@ std::optional<CloudError> Authenticator::CheckKey(const std::string& id, const s
   *key = keys_(id);
   if (!*key) return MakeCloudError("InvalidAccessKeyId.NotFound", "Specified access key is not found.");
   const std::string& want = (*key)->security_token;
+  if ((*key)->expires && clock_->Now() >= *(*key)->expires)
+    return MakeCloudError("InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
   if (!want.empty()) {
     if (!token || token->empty())
       return MakeCloudError("InvalidSecurityToken.Malformed",
@@ -128,7 +136,8 @@ bool Authenticator::UseNonce(const std::string& key_id, const std::string& nonce
   return true;
 }
 
-std::optional<CloudError> Authenticator::VerifyRpc(const RawRequest& req, const ApiCall& call) {
+std::optional<CloudError> Authenticator::VerifyRpc(const RawRequest& req, const ApiCall& call,
+                                                   const AccessKey** key_out) {
   const Params& p = call.params;
   for (const char* name : {"AccessKeyId", "Signature", "SignatureMethod", "SignatureNonce",
                            "SignatureVersion", "Timestamp"}) {
@@ -153,10 +162,12 @@ std::optional<CloudError> Authenticator::VerifyRpc(const RawRequest& req, const 
     return SignatureMismatch(sts);
   if (!UseNonce(key->id, p.Get("SignatureNonce")))
     return MakeCloudError("SignatureNonceUsed", "Specified signature nonce was used already.");
+  *key_out = key;
   return std::nullopt;
 }
 
-std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const ApiCall& call) {
+std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const ApiCall& call,
+                                                  const AccessKey** key_out) {
   auto auth = ParseV3Authorization(*req.Header("authorization"));
   if (!auth)
     return MakeCloudError("IncompleteSignature",
@@ -201,6 +212,7 @@ std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const A
     return SignatureMismatch(sts);
   if (!UseNonce(key->id, *req.Header("x-acs-signature-nonce")))
     return MakeCloudError("SignatureNonceUsed", "Specified signature nonce was used already.");
+  *key_out = key;
   return std::nullopt;
 }
 

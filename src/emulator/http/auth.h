@@ -3,7 +3,8 @@
 // canonicalized parameters) and V3 ACS3-HMAC-SHA256 (Authorization header).
 // Checks, in order: the common parameters/headers are present and well
 // formed, the timestamp is within 15 minutes of the wall clock, the key
-// exists, an STS key carries its token, the signature matches (the error
+// exists, an STS key carries its token and has not expired (keys issued by
+// the STS door), the signature matches (the error
 // shows the server's string to sign, which holds no secret), and the nonce
 // was not used in the last 15 minutes.
 // Errors: CloudError values with the API's codes and statuses.
@@ -37,10 +38,12 @@ class Authenticator {
 
   // nullopt: authentic. Otherwise the error to return.
   std::optional<CloudError> Verify(const RawRequest& req, const ApiCall& call);
+  // The same; *key receives the verified key (STS AssumeRole needs the caller).
+  std::optional<CloudError> Verify(const RawRequest& req, const ApiCall& call, const AccessKey** key);
 
  private:
-  std::optional<CloudError> VerifyRpc(const RawRequest& req, const ApiCall& call);
-  std::optional<CloudError> VerifyV3(const RawRequest& req, const ApiCall& call);
+  std::optional<CloudError> VerifyRpc(const RawRequest& req, const ApiCall& call, const AccessKey** key);
+  std::optional<CloudError> VerifyV3(const RawRequest& req, const ApiCall& call, const AccessKey** key);
   std::optional<CloudError> CheckTimestamp(const std::string& name, const std::string& value) const;
   std::optional<CloudError> CheckKey(const std::string& id, const std::string* token,
                                      const AccessKey** key) const;

@@ -112,6 +112,7 @@ bool Launcher::Start(const LaunchConfig& config, std::ostream& out, std::string*
   ApiOptions options;
   options.qps_limits = world.qps_limits;
   options.default_qps = world.default_qps;
+  options.sts = world.sts;
   if (!ApplyQpsFlags(config.qps, &options, error)) return false;
   if (!config.faults.empty() && !MakeFaultSource(config.faults, config.seed, &options, &faults_, error))
     return false;
@@ -138,6 +139,26 @@ bool Launcher::Start(const LaunchConfig& config, std::ostream& out, std::string*
 
   std::string hostport = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                          std::to_string(server_->port());
+  std::string metadata_line;
+  if (!config.metadata_listen.empty()) {
+    std::string mhost;
+    uint16_t mport = 0;
+    if (!ParseListenAddress(config.metadata_listen, &mhost, &mport, error)) return false;
+    metadata_ = std::make_unique<MetadataDoor>(api_->sts(), wall_clock_.get());
+    ServerOptions mo;
+    mo.host = mhost;
+    mo.port = mport;
+    mo.io_threads = 1;
+    MetadataDoor* door = metadata_.get();
+    metadata_server_ = std::make_unique<Server>([door](const RawRequest& r) { return door->Handle(r); }, mo);
+    if (!metadata_server_->Start(error)) {
+      metadata_server_.reset();
+      return false;
+    }
+    metadata_line = "metadata: export RESPEC_ECS_METADATA_ENDPOINT=http://" +
+                    (mhost.find(':') != std::string::npos ? "[" + mhost + "]" : mhost) + ":" +
+                    std::to_string(metadata_server_->port()) + "\n";
+  }
   out << "respec emulator: ECS API " << kApiVersion << " listening on http://" << hostport << " ("
       << instance_count << " instances, time scale " << config.time_scale
       << (config.faults.empty() ? "" : ", faults " + config.faults) << ")\n"
@@ -146,6 +167,7 @@ bool Launcher::Start(const LaunchConfig& config, std::ostream& out, std::string*
       << " ALIBABA_CLOUD_ACCESS_KEY_SECRET=" << shown.secret << "\n";
   if (!shown.security_token.empty())
     out << "export ALIBABA_CLOUD_SECURITY_TOKEN=" << shown.security_token << "\n";
+  out << "sts: export RESPEC_STS_ENDPOINT=http://" << hostport << "\n" << metadata_line;
   out << "inspect: http://" << hostport << "/_emulator/orders  /_emulator/instances  /_emulator/stats\n"
       << "(these are the emulator's own fake credentials; stop with Ctrl-C)" << std::endl;
 
@@ -156,6 +178,8 @@ bool Launcher::Start(const LaunchConfig& config, std::ostream& out, std::string*
 }
 
 bool Launcher::Stop(std::string* error) {
+  if (metadata_server_) metadata_server_->Stop();
+  metadata_server_.reset();
   if (server_) server_->Stop();
   server_.reset();
   if (!state_file_.empty() && model_) {

@@ -2,7 +2,8 @@
 // waiting for a signal, so the CLI stays thin and tests can start a real
 // emulator in-process: build the world (file, built-in or generated), add a
 // key pair, restore the state file, start the model on a scaled clock, start
-// the server, print the banner, write the port file.
+// the server (ECS and STS doors) and, with --metadata-listen, the metadata
+// door on its own listener, print the banner, write the port file.
 //
 // Errors: Start returns false with a one-line message (bad world, bad flag
 // value, port in use, unreadable state file); nothing throws.
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "emulator/http/api.h"
+#include "emulator/http/metadata_door.h"
 #include "emulator/http/server.h"
 #include "emulator/model.h"
 
@@ -36,6 +38,7 @@ struct LaunchConfig {
   std::string access_key_secret;
   std::vector<std::string> qps;    // "N" (default for all) or "Action=N"
   int io_threads = 2;
+  std::string metadata_listen;     // HOST:PORT of the metadata door; "" = none
 };
 
 class Launcher {
@@ -49,6 +52,8 @@ class Launcher {
   bool Stop(std::string* error);
 
   Server* server() { return server_.get(); }
+  Server* metadata_server() { return metadata_server_.get(); }
+  MetadataDoor* metadata() { return metadata_.get(); }
   Model* model() { return model_.get(); }
   Api* api() { return api_.get(); }
 
@@ -58,6 +63,8 @@ class Launcher {
   std::unique_ptr<Model> model_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<MetadataDoor> metadata_;
+  std::unique_ptr<Server> metadata_server_;
   std::shared_ptr<void> faults_;  // the fault injector, type-erased
   std::string state_file_;
 };

@@ -31,7 +31,7 @@ std::string Lower(std::string_view s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api* api, const ServerOptions& opts)
+  Session(tcp::socket socket, const RequestHandler* api, const ServerOptions& opts)
       : stream_(std::move(socket)), timer_(stream_.get_executor()), api_(api), opts_(opts) {}
 
   void Run() {
@@ -68,7 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = req.keep_alive();
     unsigned version = req.version();
 
-    ApiResponse ar = api_->Handle(raw);
+    ApiResponse ar = (*api_)(raw);
     if (ar.drop) return Drop();
     res_ = {};
     res_.version(version);
@@ -125,14 +125,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   bool keep_alive_ = false;
-  Api* api_;
+  const RequestHandler* api_;
   const ServerOptions& opts_;
 };
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(Api* a, ServerOptions o) : api(a), opts(std::move(o)), acceptor(ioc) {}
+  Impl(RequestHandler h, ServerOptions o) : api(std::move(h)), opts(std::move(o)), acceptor(ioc) {}
 
   void Accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -140,13 +140,13 @@ struct Server::Impl {
         if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), api, opts)->Run();
+        std::make_shared<Session>(std::move(socket), &api, opts)->Run();
       }
       Accept();
     });
   }
 
-  Api* api;
+  RequestHandler api;
   ServerOptions opts;
   net::io_context ioc;
   tcp::acceptor acceptor;
@@ -156,7 +156,10 @@ struct Server::Impl {
 };
 
 Server::Server(Api* api, ServerOptions options)
-    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+    : Server([api](const RawRequest& r) { return api->Handle(r); }, std::move(options)) {}
+
+Server::Server(RequestHandler handler, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(options))) {}
 
 Server::~Server() { Stop(); }
 

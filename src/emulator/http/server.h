@@ -8,10 +8,12 @@
 // Errors: Start returns false with a message (bad address, port in use).
 // Threads: Start/Stop/WaitForSignal from one controlling thread; the Api is
 // called from the io threads concurrently.
-// Ownership: borrows the Api, which must outlive the Server.
+// Ownership: borrows the Api (or what the handler uses), which must outlive
+// the Server.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,9 +29,14 @@ struct ServerOptions {
   size_t max_header = 64 << 10;     // 64 KiB
 };
 
+// Turns one request into one response; called from the io threads.
+using RequestHandler = std::function<ApiResponse(const RawRequest&)>;
+
 class Server {
  public:
   Server(Api* api, ServerOptions options);
+  // Any other door (the metadata door) on its own listener.
+  Server(RequestHandler handler, ServerOptions options);
   ~Server();  // Stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
