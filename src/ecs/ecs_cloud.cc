@@ -66,7 +66,11 @@ std::unique_ptr<EcsCloud> EcsCloud::Create(const Credentials& creds, EcsOptions 
     return nullptr;
   }
   if (!options.endpoint.empty()) {
-    EndpointCheck check = ResolveEndpoint(options.endpoint, "", !creds.security_token.empty());
+    // A {region} template is checked with a sample region; each call
+    // substitutes its own.
+    EndpointCheck check = ResolveEndpoint(
+        options.endpoint, IsEndpointTemplate(options.endpoint) ? "cn-hangzhou" : "",
+        !creds.security_token.empty());
     if (!check.endpoint) {
       *error = check.error;
       return nullptr;
@@ -100,7 +104,12 @@ bool EcsCloud::BuildRequest(const std::string& action, const std::string& region
     v3.path = "/";
     v3.query = params;
     v3.hashed_payload = sign::Sha256Hex("");
+    // Every header sent that the gateway asks to be signed is signed: host,
+    // content-type (sent explicitly, or libcurl would add an unsigned
+    // application/x-www-form-urlencoded to the POST) and all x-acs-*, as the
+    // V3 documentation and the official SDK's openapi-util do.
     v3.headers = {{"host", ep.host_header},
+                  {"content-type", "application/x-www-form-urlencoded"},
                   {"x-acs-action", action},
                   {"x-acs-version", kApiVersion},
                   {"x-acs-date", timestamp},
@@ -186,6 +195,7 @@ Result<T> EcsCloud::Call(const std::string& action, const std::string& region,
   }
   CloudError& e = result.error();
   e.message = Scrub(std::move(e.message), signature);
+  if (raw.ok()) e.retry_after_ms = raw.value().retry_after_ms;
   if (e.code == "SignatureNonceUsed") {
     // Every call signs with a fresh nonce, so the server saw this very
     // request before: libcurl resends a request whose kept-alive connection

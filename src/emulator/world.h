@@ -71,6 +71,9 @@ struct World {
   std::vector<WorldInstance> instances;
   std::map<std::string, double> qps_limits;  // per action; absent = default_qps
   double default_qps = 100;
+  // false: a Running instance's new type shows as soon as its order
+  // completes; true: only after the next API restart (docs/emulator.md).
+  bool type_visible_after_restart = false;
 };
 
 // Loads and validates a world file. On failure returns false and fills

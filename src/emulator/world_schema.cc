@@ -54,6 +54,10 @@ static constexpr char kWorldSchema[] = R"json(
         }
       }
     },
+    "type_visible_after_restart": {
+      "description": "The other reading of the seeds' 'wait 5-10 s, then restart': false (default): DescribeInstances shows the new InstanceType of a Running instance as soon as its order completes; true: only after the next restart through the API (RebootInstance, StartInstance, RebootTime, RebootWhenFinished).",
+      "type": "boolean"
+    },
     "builtin_catalog": {
       "description": "Start from the built-in catalog (ecs.g5/g6/g7/c7/r7, retired ecs.n1, local-disk ecs.i2). Default true; false: only the types listed under catalog exist.",
       "type": "boolean"
