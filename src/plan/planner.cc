@@ -124,7 +124,8 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     chains.push_back(std::move(d.chain));
   }
 
-  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price);
+  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price, now,
+                           options.max_price_calls);
   if (!v.fatal.empty()) {
     out.errors = std::move(v.fatal);
     return out;

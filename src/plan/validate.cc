@@ -1,11 +1,14 @@
 #include "plan/validate.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <optional>
 #include <tuple>
 
 #include <fmt/format.h>
 
+#include "core/timefmt.h"
 #include "plan/steps.h"
 
 namespace respec {
@@ -80,7 +83,8 @@ std::string TermKey(const std::string& expired_time) { return expired_time.subst
 }  // namespace
 
 ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
-                                 Cloud* cloud, bool check_modification, bool price) {
+                                 Cloud* cloud, bool check_modification, bool price, TimePoint now,
+                                 int max_price_calls) {
   ValidationResult out;
   const Catalog* cat = &live.catalog;
   std::map<ListKey, Listing> listings;
@@ -248,43 +252,89 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
   }
 
   // 3. Prices: DescribeInstanceModificationPrice depends on the remaining
-  // term, so one call per (region, current type, target type, expiry day),
-  // on the first instance of each.
+  // term. Exact: one call per (region, current type, target type, expiry
+  // day), on the first instance of each, every pair first, then further
+  // terms while `max_price_calls` lasts. Terms beyond the budget are
+  // prorated by remaining days from the nearest priced term of the same
+  // pair, and say so (priced_on names the instance actually priced).
   if (!price) return out;
-  struct Priced {
+  using Pair = std::tuple<std::string, std::string, std::string>;
+  struct Term {
+    std::vector<size_t> members;
+    double days = 0;
     std::optional<Price> price;
-    std::string on;
+    bool asked = false;
   };
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, Priced> prices;
-  for (InstancePlan& p : instances) {
+  std::map<Pair, std::map<std::string, Term>> terms;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const InstancePlan& p = instances[i];
     if (p.verdict != Verdict::kChange || p.direction != Direction::kUpgrade) continue;
     auto it = live.instances.find(p.instance_id);
-    std::string term = it != live.instances.end() ? TermKey(it->second.expired_time) : "";
-    auto pk = std::make_tuple(p.region, p.observed_type, p.target_type, term);
-    auto found = prices.find(pk);
-    if (found == prices.end()) {
-      Priced priced{std::nullopt, p.instance_id};
-      ++out.stats.price_calls;
-      auto r = cloud->DescribeInstanceModificationPrice(
-          ModificationPriceRequest{p.region, p.instance_id, p.target_type});
-      if (r) {
-        priced.price = r.value();
-      } else if (r.error().category == ErrorCategory::kAuth) {
-        out.fatal.push_back("DescribeInstanceModificationPrice: " + r.error().Describe());
-        return out;
-      } else {
-        out.warnings.push_back(fmt::format("could not price {} -> {} in {} (expiring {}): {}",
-                                           p.observed_type, p.target_type, p.region, term,
-                                           r.error().Describe()));
-      }
-      found = prices.emplace(pk, std::move(priced)).first;
+    std::string expiry = it != live.instances.end() ? it->second.expired_time : "";
+    Term& t = terms[{p.region, p.observed_type, p.target_type}][TermKey(expiry)];
+    if (t.members.empty()) {
+      auto e = ParseUtcTime(expiry);
+      t.days = e ? std::max(1.0, std::ceil(std::chrono::duration<double>(*e - now).count() / 86400.0)) : 0;
     }
-    if (found->second.price) {
-      p.price = found->second.price;
-      p.price->request_id.clear();  // per call, not per instance; keeps files deterministic
-      p.priced_on = found->second.on;
-    }
+    t.members.push_back(i);
   }
+  int budget = max_price_calls;
+  auto ask = [&](const Pair& pair, const std::string& day, Term& t) -> bool {
+    if (budget <= 0) return true;
+    --budget;
+    t.asked = true;
+    const InstancePlan& rep = instances[t.members.front()];
+    ++out.stats.price_calls;
+    auto r = cloud->DescribeInstanceModificationPrice(
+        ModificationPriceRequest{rep.region, rep.instance_id, rep.target_type});
+    if (r) {
+      t.price = r.value();
+    } else if (r.error().category == ErrorCategory::kAuth) {
+      out.fatal.push_back("DescribeInstanceModificationPrice: " + r.error().Describe());
+      return false;
+    } else {
+      out.warnings.push_back(fmt::format("could not price {} -> {} in {} (expiring {}): {}",
+                                         std::get<1>(pair), std::get<2>(pair), std::get<0>(pair), day,
+                                         r.error().Describe()));
+    }
+    return true;
+  };
+  for (bool first_only : {true, false})
+    for (auto& [pair, by_day] : terms) {
+      bool first = true;
+      for (auto& [day, t] : by_day) {
+        if (!t.asked && (first || !first_only) && !ask(pair, day, t)) return out;
+        first = false;
+      }
+    }
+  for (auto& [pair, by_day] : terms)
+    for (auto& [day, t] : by_day) {
+      const Term* src = t.price ? &t : nullptr;
+      if (!src)
+        for (const auto& [d2, t2] : by_day)
+          if (t2.price && t2.days > 0 && t.days > 0 &&
+              (!src || std::fabs(t2.days - t.days) < std::fabs(src->days - t.days)))
+            src = &t2;
+      if (!src) continue;
+      Price pr = *src->price;
+      pr.request_id.clear();  // per call, not per instance; keeps files deterministic
+      bool prorated = src != &t;
+      if (prorated) {
+        double f = t.days / src->days;
+        pr.original = std::round(pr.original * f * 100) / 100;
+        pr.discount = std::round(pr.discount * f * 100) / 100;
+        pr.trade = std::round(pr.trade * f * 100) / 100;
+      }
+      for (size_t i : t.members) {
+        InstancePlan& p = instances[i];
+        p.price = pr;
+        p.priced_on = instances[src->members.front()].instance_id;
+        if (prorated)
+          p.notes.push_back(fmt::format("price estimated: {}'s price prorated by remaining days "
+                                        "({:g} vs {:g}; the price-call budget was spent)",
+                                        p.priced_on, t.days, src->days));
+      }
+    }
   return out;
 }
 

@@ -7,7 +7,7 @@
 // reads both lists: the one naming the target gives the direction; both or
 // neither blocks it. DescribeInstanceModificationPrice (what an upgrade
 // costs) depends on the remaining term: one call per (region, current type,
-// target type, expiry day). Changes the API refuses become blocked, with the
+// target type, expiry day) within a call budget, the rest prorated. Changes the API refuses become blocked, with the
 // alternatives the API offers (Available candidates, the target's family
 // first).
 //
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "cloud/cloud.h"
+#include "core/clock.h"
 #include "plan/live_state.h"
 #include "plan/plan.h"
 
@@ -39,7 +40,10 @@ struct ValidationResult {
 
 // `instances` must be sorted (representatives are the first of each key);
 // ImageIds for the marketplace rule come from `live`.
+// `max_price_calls` bounds DescribeInstanceModificationPrice; terms beyond
+// it are prorated by remaining days (relative to `now`) and noted.
 ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
-                                 Cloud* cloud, bool check_modification, bool price);
+                                 Cloud* cloud, bool check_modification, bool price, TimePoint now,
+                                 int max_price_calls);
 
 }  // namespace respec

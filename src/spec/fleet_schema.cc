@@ -167,7 +167,7 @@ static constexpr char kFleetSchema[] = R"json(
       "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$"
     },
     "reboot": {
-      "description": "When the instance restarts into its new type: whenFinished (right after the change, the default), manual (you restart it; the type takes effect then), or {at: \"yyyy-MM-ddTHH:mmZ\"} (a UTC time in the future). A Stopped instance is started only if powerState asks for it.",
+      "description": "When the instance restarts into its new type: whenFinished (right after the change, the default), manual (you restart it; the type takes effect then), or {at: \"yyyy-MM-ddTHH:mmZ\"} (a UTC time in the future; RebootTime: honoured for a Running upgrade only, and a change where respec would stop or start the instance now, such as a downgrade, is blocked rather than run outside that time). A Stopped instance is started only if powerState asks for it.",
       "if": { "type": "string" },
       "then": { "enum": ["whenFinished", "manual"] },
       "else": {
@@ -205,7 +205,7 @@ static constexpr char kFleetSchema[] = R"json(
       "errorMessage": "systemDiskCategory must be cloud_efficiency or cloud_ssd, got {value}"
     },
     "endTime": {
-      "description": "End of a temporary change, UTC, e.g. \"2027-01-01T00:00Z\" (EndTime); the instance returns to its old type then.",
+      "description": "Passed to ModifyPrepayInstanceSpec as EndTime, UTC, e.g. \"2027-01-01T00:00Z\": the seed calls it the end time of a temporary change and says nothing more; what the instance does at that time is not documented, and respec neither models nor watches it (docs/api-fidelity.md).",
       "$ref": "#/definitions/utcMinute",
       "errorMessage": "endTime {value} is not a UTC time in the form yyyy-MM-ddTHH:mmZ, e.g. 2027-01-01T00:00Z"
     },
