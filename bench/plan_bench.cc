@@ -33,20 +33,25 @@ double Ms(Steady::time_point a, Steady::time_point b) {
 struct Counting : CloudWrapper {
   using CloudWrapper::CloudWrapper;
   std::atomic<int> calls{0};
+  std::atomic<int> instances{0}, types{0}, modification{0}, price{0};
   Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& r) override {
     ++calls;
+    ++instances;
     return CloudWrapper::DescribeInstances(r);
   }
   Result<DescribeInstanceTypesPage> DescribeInstanceTypes(const DescribeInstanceTypesRequest& r) override {
     ++calls;
+    ++types;
     return CloudWrapper::DescribeInstanceTypes(r);
   }
   Result<ResourcesModificationResult> DescribeResourcesModification(const ResourcesModificationRequest& r) override {
     ++calls;
+    ++modification;
     return CloudWrapper::DescribeResourcesModification(r);
   }
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& r) override {
     ++calls;
+    ++price;
     return CloudWrapper::DescribeInstanceModificationPrice(r);
   }
 };
@@ -132,5 +137,48 @@ int main(int argc, char** argv) {
               "(%.4f per fleet instance): %.0f ms; PlanToJson %.1f MB in %.0f ms\n",
               out.plan->instances.size(), c2.changes(), counting.calls.load(), double(counting.calls) / n2,
               Ms(t3, t4), json.size() / 1e6, Ms(t4, t5));
+
+  // Issue 12: four targets (one per role), with mixed changes (e.g.
+  // c7.4xlarge -> r7.2xlarge) whose direction DescribeResourcesModification
+  // gives. Every instance of the fleet is selected.
+  {
+    emulator::Model model4(emulator::GenerateWorld(n2, 42), &clock);
+    Counting c4(&model4);
+    FleetSpec s4 = spec;
+    s4.groups.clear();
+    const std::pair<const char*, const char*> roles[] = {
+        {"web", "ecs.g7.2xlarge"}, {"api", "ecs.c7.2xlarge"}, {"db", "ecs.r7.2xlarge"}, {"batch", "ecs.g6.4xlarge"}};
+    for (const auto& [role, type] : roles) {
+      Group g;
+      g.name = role;
+      g.regions = {"cn-hangzhou"};
+      Target t;
+      t.instance_type = type;
+      t.selector = {{"role", role}};
+      g.targets = {t};
+      s4.groups.push_back(g);
+    }
+    for (bool with_price : {true, false}) {
+      c4.calls = c4.instances = c4.types = c4.modification = c4.price = 0;
+      PlannerOptions po;
+      po.price = with_price;
+      auto o4 = MakePlan(s4, &c4, clock, po);
+      if (!o4.ok()) {
+        std::fprintf(stderr, "MakePlan (four targets) failed: %s\n", o4.errors.empty() ? "?" : o4.errors[0].c_str());
+        return 1;
+      }
+      PlanCounts k = CountPlan(*o4.plan);
+      int mixed = 0;
+      for (const auto& ip : o4.plan->instances)
+        for (const auto& note : ip.notes)
+          if (note.find("DescribeResourcesModification lists") != std::string::npos) ++mixed;
+      std::printf("MakePlan four targets%s: %zu instances, %d changes (%d mixed, direction from the API), "
+                  "%d blocked; %d API calls = %.4f per instance (DescribeInstances %d, DescribeInstanceTypes %d, "
+                  "DescribeResourcesModification %d, DescribeInstanceModificationPrice %d)\n",
+                  with_price ? "" : " (--no-price)", o4.plan->instances.size(), k.changes(), mixed, k.blocked,
+                  c4.calls.load(), double(c4.calls) / n2, c4.instances.load(), c4.types.load(),
+                  c4.modification.load(), c4.price.load());
+    }
+  }
   return 0;
 }

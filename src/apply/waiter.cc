@@ -171,11 +171,25 @@ std::vector<WatchResult> Waiter::OnAnswer(const DescribeInstancesRequest& req,
       it = watches_.erase(it);
       continue;
     }
+    if (w.spec.give_up_after.count() > 0 && now - w.spec.since >= w.spec.give_up_after) {
+      WatchResult r{w.spec.key, false, *f->second, std::chrono::duration_cast<Millis>(now - w.spec.since)};
+      r.timed_out = true;
+      out.push_back(std::move(r));
+      it = watches_.erase(it);
+      continue;
+    }
     w.last_check = now;
     Schedule(w, now);
+    if (w.spec.give_up_after.count() > 0)  // check again right at the bound, not later
+      w.next_check = std::min(w.next_check, w.spec.since + w.spec.give_up_after);
     ++it;
   }
   return out;
+}
+
+Millis TypeVisibleBound(const WaiterOptions& o) {
+  double scale = o.time_scale > 0 ? o.time_scale : 1;
+  return Millis(static_cast<long long>(static_cast<double>(kTypeVisibleBound.count()) / scale));
 }
 
 }  // namespace respec

@@ -93,7 +93,7 @@ bool BuildCloudStack(const GlobalOptions& g, const Profile& profile,
   if (g.verbose > 0) {
     std::lock_guard<std::mutex> l(g_log_mu);
     *sink << fmt::format("ecs: credentials {}, endpoint {}, signature {}\n", creds.value().Redacted(),
-                         eo.endpoint.empty() ? "https://ecs.<region>.aliyuncs.com" : eo.endpoint,
+                         eo.endpoint.empty() ? "the SDK's endpoint for each region" : eo.endpoint,
                          eo.signature == ecs::SignatureVersion::kV3 ? "V3 ACS3-HMAC-SHA256"
                                                                    : "RPC 1.0 HMAC-SHA1");
   }

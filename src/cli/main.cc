@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   if (const char* p = std::getenv("RESPEC_PROFILE")) g.profile = p;
   app.add_option("--profile", g.profile, "Profile from respec.toml (also RESPEC_PROFILE)");
   app.add_option("--config", g.config, "Config file (default: ./respec.toml, then $XDG_CONFIG_HOME/respec/config.toml)");
-  app.add_option("--endpoint", g.endpoint, "ECS API endpoint URL, e.g. http://127.0.0.1:8470 for respec emulator");
+  app.add_option("--endpoint", g.endpoint, "ECS API endpoint URL, e.g. http://127.0.0.1:8470 for respec emulator, or a template with {region}, e.g. https://ecs-vpc.{region}.aliyuncs.com");
   app.add_flag("--no-color", g.no_color, "Never colour the output");
   app.add_flag("-v,--verbose", g.verbose, "More log output (repeat for more); secrets are never logged");
 

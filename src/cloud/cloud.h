@@ -82,10 +82,16 @@ struct InstanceType {
   int local_storage_amount = 0;
 };
 
+// DescribeInstanceTypes is global: the catalog does not depend on the
+// region (regional availability comes from DescribeResourcesModification),
+// and the SDK model has no RegionId. `region` only picks the endpoint the
+// call goes to; it is never sent. MaxResults is capped at 100 (the limit
+// documented since 2023-11-15; docs/api-fidelity.md), so callers page.
+inline constexpr int kInstanceTypesMaxResults = 100;
 struct DescribeInstanceTypesRequest {
-  std::string region;
+  std::string region;  // endpoint only, not sent
   std::string next_token;
-  int max_results = 1600;
+  int max_results = kInstanceTypesMaxResults;
 };
 
 struct DescribeInstanceTypesPage {

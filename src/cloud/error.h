@@ -39,6 +39,9 @@ struct CloudError {
   // answer came back (timeout, dropped connection): the caller must not
   // assume the call had no effect.
   bool ambiguous = false;
+  // The gateway's x-acs-retry-after header (milliseconds, as the official
+  // SDKs read it), sent with Throttling; -1 when absent.
+  long long retry_after_ms = -1;
 
   // "Throttling (HTTP 400): You have made ... [action=..., instance=..., RequestId=...]",
   // one line without control characters (core/terminal_text.h): safe to print.

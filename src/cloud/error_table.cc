@@ -52,7 +52,9 @@ constexpr ErrorInfo kErrors[] = {
     {"OrderCreationFailed", 400,
      "Order creation failed, please check your params and try it again later.",
      "The order could not be created. Check the parameters and try again later.",
-     C::kBadRequest, "fail the instance and restore its power state"},
+     C::kTransient,
+     "retry with backoff (the seed: try again later; the ClientToken is kept); if it persists, "
+     "fail the instance and restore its power state"},
     {"Throttling", 400,
      "You have made too many requests within a short time; your request is denied due to "
      "request throttling.",

@@ -38,4 +38,10 @@ std::optional<Millis> RetryDelay(const RetryPolicy& p, ErrorCategory c, int fail
   return Millis(static_cast<long long>(cap * u));
 }
 
+Millis HonourRetryAfter(const RetryPolicy& p, const CloudError& e, Millis delay) {
+  if (e.retry_after_ms < 0) return delay;
+  Millis asked = std::min(Millis(e.retry_after_ms), p.max_retry_after);
+  return std::max(delay, asked);
+}
+
 }  // namespace respec

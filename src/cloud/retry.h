@@ -24,6 +24,7 @@ struct RetryPolicy {
   Millis deadline{600000};           // the whole call with its retries
   Millis last_order_delay{5000};     // LastOrderProcessing: wait this plus up to as much again
   int last_order_max_attempts = 12;
+  Millis max_retry_after{120000};    // cap on the gateway's x-acs-retry-after (the SDKs' 120 s)
 
   static RetryPolicy From(const RetrySettings& s);
 };
@@ -37,5 +38,10 @@ int MaxAttemptsFor(const RetryPolicy& p, ErrorCategory c);
 // are used up. The deadline is the caller's to check (it needs a clock).
 std::optional<Millis> RetryDelay(const RetryPolicy& p, ErrorCategory c, int failed_attempt,
                                  double unit_random);
+
+// The delay for a retryable error that carried the gateway's
+// x-acs-retry-after (e.retry_after_ms >= 0): never sooner than the gateway
+// asked, capped at p.max_retry_after. Otherwise `delay` unchanged.
+Millis HonourRetryAfter(const RetryPolicy& p, const CloudError& e, Millis delay);
 
 }  // namespace respec

@@ -85,6 +85,7 @@ Result<T> RetryingCloud::Run(const char* action, const std::string& instance_id,
         break;
     }
     std::optional<Millis> delay = RetryDelay(policy_, e.category, attempt, NextUniform());
+    if (delay) delay = HonourRetryAfter(policy_, e, *delay);
     bool past_deadline = delay && (clock_->Now() - start) + *delay > policy_.deadline;
     if (!delay || past_deadline) {
       if (attempt > 1 || past_deadline) {

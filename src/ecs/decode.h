@@ -31,6 +31,7 @@ namespace respec::ecs {
 struct RawResponse {
   int http_status = 0;
   std::string body;
+  long long retry_after_ms = -1;  // x-acs-retry-after header, -1 when absent or not a number
 };
 
 // Context for error values.

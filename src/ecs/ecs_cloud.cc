@@ -49,7 +49,10 @@ std::unique_ptr<EcsCloud> EcsCloud::Create(std::shared_ptr<CredentialsProvider> 
                                            EcsOptions options, Clock* clock, std::string* error,
                                            std::string* warning) {
   if (!options.endpoint.empty()) {
-    EndpointCheck check = ResolveEndpoint(options.endpoint, "", provider->Temporary());
+    // A {region} template is checked with a sample region; each call
+    // substitutes its own.
+    EndpointCheck check = ResolveEndpoint(
+        options.endpoint, IsEndpointTemplate(options.endpoint) ? "cn-hangzhou" : "", provider->Temporary());
     if (!check.endpoint) {
       *error = check.error;
       return nullptr;
@@ -95,7 +98,12 @@ bool EcsCloud::BuildRequestWith(const Credentials& creds, const std::string& act
     v3.path = "/";
     v3.query = params;
     v3.hashed_payload = sign::Sha256Hex("");
+    // Every header sent that the gateway asks to be signed is signed: host,
+    // content-type (sent explicitly, or libcurl would add an unsigned
+    // application/x-www-form-urlencoded to the POST) and all x-acs-*, as the
+    // V3 documentation and the official SDK's openapi-util do.
     v3.headers = {{"host", ep.host_header},
+                  {"content-type", "application/x-www-form-urlencoded"},
                   {"x-acs-action", action},
                   {"x-acs-version", kApiVersion},
                   {"x-acs-date", timestamp},
@@ -206,6 +214,7 @@ Result<T> EcsCloud::CallOnce(const std::string& action, const std::string& regio
   }
   CloudError& e = result.error();
   e.message = Scrub(std::move(e.message), creds.value(), signature);
+  if (raw.ok()) e.retry_after_ms = raw.value().retry_after_ms;
   if (e.code == "SignatureNonceUsed") {
     // Every call signs with a fresh nonce, so the server saw this very
     // request before: libcurl resends a request whose kept-alive connection

@@ -42,8 +42,8 @@ sign::Params DescribeInstancesParams(const DescribeInstancesRequest& r) {
 }
 
 sign::Params DescribeInstanceTypesParams(const DescribeInstanceTypesRequest& r) {
+  // No RegionId: the action is global (cloud.h); the region picks the endpoint.
   sign::Params p;
-  Add(&p, "RegionId", r.region);
   Add(&p, "NextToken", r.next_token);
   if (r.max_results > 0) p.emplace_back("MaxResults", std::to_string(r.max_results));
   return p;

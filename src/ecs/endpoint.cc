@@ -20,6 +20,38 @@ bool ValidHostChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
 }
 
+// The official SDK's endpoint map (@alicloud/ecs20140526 7.11.6, client
+// constructor), public, finance and government regions; every region not
+// listed uses the regional rule ecs.<region>.aliyuncs.com.
+struct MappedRegion {
+  const char* region;
+  const char* host;
+};
+constexpr MappedRegion kEndpointMap[] = {
+    {"cn-hangzhou", "ecs-cn-hangzhou.aliyuncs.com"},
+    {"cn-shanghai-finance-1", "ecs-cn-hangzhou.aliyuncs.com"},
+    {"cn-shenzhen-finance-1", "ecs-cn-hangzhou.aliyuncs.com"},
+    {"cn-fujian", "ecs-cn-hangzhou.aliyuncs.com"},
+    {"cn-north-2-gov-1", "ecs.aliyuncs.com"},
+    {"cn-beijing-gov-1", "ecs.aliyuncs.com"},
+    {"cn-beijing-finance-pop", "ecs.aliyuncs.com"},
+    {"cn-hangzhou-finance", "ecs.aliyuncs.com"},
+    {"cn-hongkong-finance-pop", "ecs.aliyuncs.com"},
+    {"cn-shanghai-inner", "ecs.aliyuncs.com"},
+    {"cn-shenzhen-inner", "ecs.aliyuncs.com"},
+    {"cn-wuhan", "ecs.aliyuncs.com"},
+    {"cn-yushanfang", "ecs.aliyuncs.com"},
+    {"cn-zhangbei", "ecs.aliyuncs.com"},
+    {"ap-northeast-2-pop", "ecs.aliyuncs.com"},
+    {"rus-west-1-pop", "ecs.aliyuncs.com"},
+    {"cn-edge-1", "ecs.cn-qingdao-nebula.aliyuncs.com"},
+    {"cn-huhehaote-nebula-1", "ecs.cn-qingdao-nebula.aliyuncs.com"},
+    {"cn-zhengzhou-nebula-1", "ecs.cn-qingdao-nebula.aliyuncs.com"},
+    {"eu-west-1-oxs", "ecs.cn-shenzhen-cloudstone.aliyuncs.com"},
+};
+
+constexpr const char* kRegionPlaceholder = "{region}";
+
 }  // namespace
 
 std::string RedactUserInfo(const std::string& url) {
@@ -53,6 +85,16 @@ TimeScaleChoice RehearsalTimeScale(const std::optional<std::string>& value, cons
   return out;
 }
 
+std::string DefaultEndpointHost(const std::string& region) {
+  for (const auto& m : kEndpointMap)
+    if (region == m.region) return m.host;
+  return "ecs." + region + ".aliyuncs.com";
+}
+
+bool IsEndpointTemplate(const std::string& url) {
+  return url.find(kRegionPlaceholder) != std::string::npos;
+}
+
 bool IsLoopbackHost(const std::string& host) {
   std::string h;
   for (char c : host) h.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
@@ -69,14 +111,20 @@ EndpointCheck ResolveEndpoint(const std::string& override_url, const std::string
                               bool with_sts_token) {
   EndpointCheck out;
   std::string url = override_url;
-  if (url.empty()) {
+  if (url.empty() || IsEndpointTemplate(url)) {
     if (!ValidRegion(region)) {
       out.error = region.empty()
                       ? "no region: set `region` in the profile or the fleet spec, or give --endpoint"
                       : "region \"" + region + "\" is not a valid region ID (e.g. cn-hangzhou)";
       return out;
     }
-    url = "https://ecs." + region + ".aliyuncs.com";
+    if (url.empty()) {
+      url = "https://" + DefaultEndpointHost(region);
+    } else {
+      const std::string ph = kRegionPlaceholder;
+      for (size_t p = url.find(ph); p != std::string::npos; p = url.find(ph, p + region.size()))
+        url.replace(p, ph.size(), region);
+    }
   }
   // Never echo user-info: it may hold a password.
   const std::string quoted = "endpoint \"" + RedactUserInfo(url) + "\"";

@@ -1,7 +1,13 @@
-// Endpoint: where ECS requests go. Default https://ecs.<region>.aliyuncs.com
-// (the regional endpoint, valid for every region); a profile's `endpoint` or
-// --endpoint overrides it for every region (e.g. http://127.0.0.1:8470 for
-// `respec emulator`, which serves all regions).
+// Endpoint: where ECS requests go. Default: the official SDK's rule
+// (@alicloud/ecs20140526 7.x): a few regions have a fixed host in the SDK's
+// endpoint map (cn-hangzhou -> ecs-cn-hangzhou.aliyuncs.com, the finance and
+// government regions -> ecs-cn-hangzhou.aliyuncs.com or ecs.aliyuncs.com,
+// ...; see DefaultEndpointHost), every other region
+// https://ecs.<region>.aliyuncs.com. A profile's `endpoint` or --endpoint
+// overrides it: a fixed URL for every region (e.g. http://127.0.0.1:8470
+// for `respec emulator`, which serves all regions), or a template with
+// `{region}` substituted per call, e.g. https://ecs-vpc.{region}.aliyuncs.com
+// for VPC endpoints in a multi-region fleet.
 //
 // Plain http: the issue allows it "only for loopback, with a warning
 // otherwise". Decision: http to a loopback host (127.0.0.0/8, localhost,
@@ -58,5 +64,11 @@ TimeScaleChoice RehearsalTimeScale(const std::optional<std::string>& value, cons
 // `url` with any user-info ("user:password@") replaced by "***@", for
 // messages: a password in an endpoint must never be echoed.
 std::string RedactUserInfo(const std::string& url);
+
+// The host the official SDK uses for `region` without an override.
+std::string DefaultEndpointHost(const std::string& region);
+
+// True when `url` contains the {region} placeholder.
+bool IsEndpointTemplate(const std::string& url);
 
 }  // namespace respec::ecs

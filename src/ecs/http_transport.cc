@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <string_view>
 #include <atomic>
 #include <mutex>
 
@@ -28,6 +31,27 @@ size_t Write(char* data, size_t size, size_t n, void* user) {
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
   }
   s->body->append(data, len);
+  return len;
+}
+
+// Reads the one response header respec uses: x-acs-retry-after (ms).
+size_t Header(char* data, size_t size, size_t n, void* user) {
+  size_t len = size * n;
+  std::string_view line(data, len);
+  constexpr std::string_view kName = "x-acs-retry-after:";
+  if (line.size() > kName.size()) {
+    bool match = true;
+    for (size_t i = 0; i < kName.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
+    if (match) {
+      std::string_view v = line.substr(kName.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      long long ms = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+      if (ec == std::errc() && end != v.data() && ms >= 0)
+        *static_cast<long long*>(user) = ms;
+    }
+  }
   return len;
 }
 
@@ -129,6 +153,8 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Write);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.retry_after_ms);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   if (impl_->share) curl_easy_setopt(h, CURLOPT_SHARE, impl_->share);
@@ -153,6 +179,7 @@ Result<RawResponse> HttpTransport::Send(const HttpRequest& req, const CallInfo& 
   // The handle must not keep pointers into this frame's buffers.
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, nullptr);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
   impl_->Give(h);

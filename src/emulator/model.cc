@@ -15,6 +15,14 @@ bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+bool IsUpgrade(const CatalogType& from, const CatalogType& to) {
+  switch (CompareSize(from.type, to.type)) {
+    case SizeChange::kBigger: return true;
+    case SizeChange::kSmaller: return false;
+    default: return to.monthly_price >= from.monthly_price;
+  }
+}
+
 SizeChange CompareSize(const InstanceType& from, const InstanceType& to) {
   int cpu = (to.cpu > from.cpu) - (to.cpu < from.cpu);
   int mem = (to.memory_gib > from.memory_gib) - (to.memory_gib < from.memory_gib);
@@ -161,7 +169,10 @@ void ModelState::Advance(LiveInstance& li, TimePoint now) {
         return;
       case kOrder: {
         Order& o = orders[*li.open_order];
-        SetType(li, o.instance_type);
+        if (world.type_visible_after_restart && in.status != kStopped)
+          li.hidden_type = o.instance_type;  // DescribeInstances shows it after the restart
+        else
+          SetType(li, o.instance_type);
         o.status = "Done";
         li.open_order.reset();
         // The seeds: RebootWhenFinished restarts a Running instance; a
@@ -183,6 +194,7 @@ void ModelState::Advance(LiveInstance& li, TimePoint now) {
             break;
           case Phase::kRebootStopping:
             in.status = kStarting;
+            if (!li.hidden_type.empty()) SetType(li, li.hidden_type), li.hidden_type.clear();
             li.effective_type = in.type;  // the API restart applies the reported type
             li.phase = Phase::kStarting;
             li.phase_end = at + (timing.reboot - timing.reboot / 2);
@@ -267,6 +279,7 @@ Result<Ack> Model::StartInstance(const std::string& region, const std::string& i
   if (!li) return err;
   if (li->w.instance.status != kStopped) return WrongStatus(*impl_, "StartInstance", *li);
   li->w.instance.status = kStarting;
+  if (!li->hidden_type.empty()) impl_->SetType(*li, li->hidden_type), li->hidden_type.clear();
   li->effective_type = li->w.instance.type;  // starting a stopped instance is an API restart
   li->phase = Phase::kStarting;
   li->phase_end = impl_->Now() + impl_->timing.start;

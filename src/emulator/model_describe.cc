@@ -4,7 +4,7 @@
 //
 // DescribeInstanceModificationPrice prices upgrades only, as the real API
 // documents ("cannot be queried when the instance configurations are
-// downgraded"): a strictly smaller target gets OperationDenied. The price is
+// downgraded"): a downgrade target (IsUpgrade false) gets OperationDenied. The price is
 // the monthly list-price difference times the remaining subscription, prorated
 // by whole days (30 days a month), in CNY, without discount.
 #include <fmt/format.h>
@@ -138,10 +138,12 @@ Result<DescribeInstanceTypesPage> Model::DescribeInstanceTypes(const DescribeIns
     if (!ok) return m.Error("InvalidParameter", action, "", "The specified parameter \"NextToken\" is not valid.");
     begin = std::min(m.world.catalog.size(), size_t(std::stoul(t.substr(kTokenPrefix.size()))));
   }
-  if (req.max_results < 0 || req.max_results > 1600)
+  if (req.max_results < 0 || req.max_results > kInstanceTypesMaxResults)
     return m.Error("InvalidParameter", action, "",
-                   "The specified parameter \"MaxResults\" is not valid: use 1 to 1600.");
-  size_t count = req.max_results > 0 ? size_t(req.max_results) : 1600;
+                   fmt::format("The specified parameter \"MaxResults\" ({}) is not valid: the "
+                               "maximum is {}.",
+                               req.max_results, kInstanceTypesMaxResults));
+  size_t count = req.max_results > 0 ? size_t(req.max_results) : size_t(kInstanceTypesMaxResults);
   size_t end = std::min(m.world.catalog.size(), begin + count);
   DescribeInstanceTypesPage page;
   for (size_t i = begin; i < end; ++i) page.types.push_back(m.world.catalog[i].type);
@@ -184,9 +186,7 @@ Result<ResourcesModificationResult> Model::DescribeResourcesModification(
           std::find(image->allowed_families.begin(), image->allowed_families.end(),
                     t.type.family) == image->allowed_families.end())
         continue;
-      SizeChange c = CompareSize(cur->type, t.type);
-      bool fits = c == SizeChange::kMixed || (upgrade ? c != SizeChange::kSmaller : c == SizeChange::kSmaller);
-      if (!fits) continue;
+      if (IsUpgrade(*cur, t) != upgrade) continue;
       std::string category = m.StockStatus(in.zone, t.type.id);
       bool available = category == "WithStock" || category == "ClosedWithStock";
       out.candidates.push_back({t.type.id, available ? "Available" : "SoldOut", category});
@@ -228,10 +228,10 @@ Result<Price> Model::DescribeInstanceModificationPrice(const ModificationPriceRe
                 fmt::format("The instance type {} is retired (offline).", target->type.id));
   if (!cur) return fail("InvalidInstanceType.ValueNotSupported",
                         fmt::format("The current instance type {} has no price.", in.type));
-  if (CompareSize(cur->type, target->type) == SizeChange::kSmaller)
+  if (!IsUpgrade(*cur, *target))
     return fail("OperationDenied",
-                fmt::format("DescribeInstanceModificationPrice prices upgrades only; {} is smaller "
-                            "than {} (a downgrade is refunded, not priced).",
+                fmt::format("DescribeInstanceModificationPrice prices upgrades only; {} is a downgrade from "
+                            "{} (a downgrade is refunded, not priced).",
                             target->type.id, cur->type.id));
   using namespace std::chrono;
   double days = std::ceil(duration<double>(*expires - now).count() / 86400.0);

@@ -27,6 +27,7 @@ enum class Phase {
 struct LiveInstance {
   WorldInstance w;
   std::string effective_type;  // what the instance runs on until an API restart
+  std::string hidden_type;     // type_visible_after_restart: ordered, shown after the restart
   Phase phase = Phase::kIdle;
   TimePoint phase_end{};
   // The order in flight on this instance (index into Impl::orders), if any.
@@ -97,6 +98,13 @@ struct Model::Impl : ModelState {
 // Size order between two catalog types, by vCPU and memory.
 enum class SizeChange { kSame, kBigger, kSmaller, kMixed };
 SizeChange CompareSize(const InstanceType& from, const InstanceType& to);
+// The direction the emulator's API assigns a change: bigger = upgrade,
+// smaller = downgrade; a mixed or same-size change by list price (dearer =
+// upgrade, cheaper = downgrade, equal = upgrade). DescribeResourcesModification
+// lists a target under this direction only and ModifyPrepayInstanceSpec wants
+// the matching OperatorType. The real API's rule for mixed changes is not
+// documented (docs/api-fidelity.md: unverified).
+bool IsUpgrade(const CatalogType& from, const CatalogType& to);
 
 bool IsAscii(std::string_view s);
 

@@ -144,15 +144,15 @@ Result<ModifyPrepaySpecResult> Model::ModifyPrepayInstanceSpec(const ModifyPrepa
                             "change to it.",
                             target->type.id));
   if (cur) {
-    SizeChange change = CompareSize(cur->type, target->type);
-    if (change == SizeChange::kSmaller && op != "downgrade")
+    bool up = IsUpgrade(*cur, *target);
+    if (!up && op != "downgrade")
       return fail("InvalidParameter",
-                  fmt::format("The target InstanceType {} is smaller than the current {}: set "
+                  fmt::format("The target InstanceType {} is a downgrade from the current {}: set "
                               "\"OperatorType\" to downgrade.",
                               target->type.id, cur->type.id));
-    if (change == SizeChange::kBigger && op == "downgrade")
+    if (up && op == "downgrade")
       return fail("InvalidParameter",
-                  fmt::format("The target InstanceType {} is larger than the current {}: "
+                  fmt::format("The target InstanceType {} is an upgrade from the current {}: "
                               "\"OperatorType\" must be upgrade.",
                               target->type.id, cur->type.id));
   }

@@ -44,6 +44,7 @@ json InstanceJson(const LiveInstance& li) {
             {"cpu", in.cpu}, {"memory_mib", in.memory_mib}, {"tags", tags},
             {"lock_reasons", in.lock_reasons}, {"downgrades_used", li.w.downgrades_used},
             {"released", li.w.released}, {"effective_type", li.effective_type},
+            {"hidden_type", li.hidden_type},
             {"phase", int(li.phase)}, {"phase_end", ToMs(li.phase_end)},
             {"order_done_at", ToMs(li.order_done_at)},
             {"reboot_when_finished", li.reboot_when_finished}};
@@ -74,6 +75,7 @@ LiveInstance InstanceFromJson(const json& j) {
   li.w.downgrades_used = j.at("downgrades_used").get<int>();
   li.w.released = j.at("released").get<bool>();
   li.effective_type = j.at("effective_type").get<std::string>();
+  li.hidden_type = j.value("hidden_type", std::string());
   int phase = j.at("phase").get<int>();
   if (phase < 0 || phase > int(Phase::kRebootStopping)) throw std::runtime_error("bad phase");
   li.phase = Phase(phase);

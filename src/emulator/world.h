@@ -100,6 +100,9 @@ struct World {
   std::map<std::string, double> qps_limits;  // per action; absent = default_qps
   double default_qps = 100;
   StsWorld sts;
+  // false: a Running instance's new type shows as soon as its order
+  // completes; true: only after the next API restart (docs/emulator.md).
+  bool type_visible_after_restart = false;
 };
 
 // Loads and validates a world file. On failure returns false and fills

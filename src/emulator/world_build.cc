@@ -232,6 +232,7 @@ void BuildWorld(const MarkedJson& doc, const std::string& file, World* world,
       world->account.in_arrears = Bool(root["account"], "in_arrears", false);
       world->account.billing_method = Bool(root["account"], "billing_method", true);
     }
+    world->type_visible_after_restart = Bool(root, "type_visible_after_restart", false);
     if (root.contains("qps")) {
       const json& q = root["qps"];
       world->default_qps = q.value("default", world->default_qps);

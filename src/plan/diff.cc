@@ -130,8 +130,9 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
   p.blockers = InstanceBlockers(*live, cur == &cur_fallback ? nullptr : cur, now);
   if (!want) {
     p.blockers.push_back(Block("InvalidInstanceType.ValueNotSupported",
-                               fmt::format("target type {} is not in the {} catalog",
-                                           target.instance_type, live->region),
+                               fmt::format("target type {} is not an ECS instance type "
+                                           "(DescribeInstanceTypes does not list it)",
+                                           target.instance_type),
                                "fix instanceType in the fleet spec (see respec instances / "
                                "DescribeInstanceTypes)"));
   }
@@ -143,11 +144,7 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
                       : op == "downgrade" ? Direction::kDowngrade
                                           : Direction::kNone;
     if (derived == Direction::kNone && asked == Direction::kNone) {
-      p.blockers.push_back(Block(
-          "Spec.OperationRequired",
-          fmt::format("mixed change: set operation ({} ({}) -> {} ({}))", cur->id, SizeText(*cur),
-                      want->id, SizeText(*want)),
-          "set operation: upgrade or downgrade on the target"));
+      d.direction_pending = true;  // DescribeResourcesModification decides (validate.h)
     } else if (derived != Direction::kNone && asked != Direction::kNone && derived != asked) {
       p.blockers.push_back(Block(
           "Spec.OperationContradicts",
@@ -158,11 +155,7 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
     p.direction = derived != Direction::kNone ? derived : asked;
   } else if (want && !cur) {
     if (op.empty()) {
-      p.blockers.push_back(Block("InvalidInstanceType.ValueNotSupported",
-                                 fmt::format("current type {} is not in the {} catalog: the "
-                                             "direction cannot be derived",
-                                             live->type, live->region),
-                                 "set operation: upgrade or downgrade on the target"));
+      d.direction_pending = true;  // DescribeResourcesModification decides (validate.h)
     } else {
       p.direction = op == "downgrade" ? Direction::kDowngrade : Direction::kUpgrade;
     }
@@ -182,6 +175,10 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
     return d;
   }
   p.verdict = Verdict::kChange;
+  if (d.direction_pending) {
+    p.direction = Direction::kNone;
+    return d;
+  }
 
   // Settle transitional states first (the seeds: RebootWhenFinished on a
   // Stopping instance does nothing, and a downgrade needs Stopped).
@@ -235,6 +232,33 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
       p.final_status = kStopped;
       p.notes.push_back("stays Stopped; the new type takes effect at the next start");
     }
+  }
+  // reboot: {at} is honoured only where the API itself restarts at that
+  // time (RebootTime on a Running upgrade). Any chain where respec would stop
+  // or start the instance now is refused rather than run outside the window
+  // the user wrote (docs/api-fidelity.md, "reboot: {at}").
+  if (target.options.reboot == RebootPolicy::kAt) {
+    bool restarts_now = std::any_of(d.chain.begin(), d.chain.end(), [](StepKind k) {
+      return k == StepKind::kStop || k == StepKind::kStart;
+    });
+    if (restarts_now) {
+      p.verdict = Verdict::kBlocked;
+      p.notes.clear();
+      d.chain.clear();
+      p.blockers.push_back(Block(
+          "Spec.RebootAtUnsupported",
+          fmt::format("reboot: {{at: {}}} cannot be honoured for a {} of a {} instance: it needs "
+                      "respec to stop or start the instance, and RebootTime applies only to a "
+                      "Running upgrade",
+                      target.options.reboot_at, DirectionName(p.direction), settled),
+          "run `respec apply` inside the maintenance window with reboot: whenFinished, or use "
+          "reboot: manual"));
+      return d;
+    }
+    if (settled == kStopped)
+      p.notes.push_back(fmt::format("reboot: {{at: {}}} has no effect: the instance stays "
+                                    "Stopped and takes the new type at its next start",
+                                    target.options.reboot_at));
   }
   if (p.direction == Direction::kDowngrade)
     p.notes.push_back("uses one of the instance's three downgrade refunds");

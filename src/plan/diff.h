@@ -4,10 +4,13 @@
 // the region's catalog and the time; API validation (stock, offline types,
 // marketplace images, prices) is added afterwards by the planner.
 //
-// Direction: from the catalog. vCPU and memory both >= (and not both equal)
-// is an upgrade, both <= a downgrade; a mixed or same-size change needs the
-// target's `operation`, otherwise it is blocked ("mixed change: set
-// operation"). An `operation` that contradicts the catalog is blocked too.
+// Direction: `operation:` on the target when set (an override); else from
+// the catalog: vCPU and memory both >= (and not both equal) is an upgrade,
+// both <= a downgrade. A mixed or same-size change (or a current type the
+// catalog does not list) gets verdict kChange, Direction::kNone, an empty
+// chain and direction_pending: the planner takes the direction from
+// DescribeResourcesModification (plan/validate.h) and decides again with it.
+// An `operation` that contradicts the catalog is blocked.
 //
 // Chains (settled state -> steps, final state):
 //   Stopping            -> wait_stable, then as Stopped
@@ -35,6 +38,7 @@ namespace respec {
 struct Decision {
   InstancePlan plan;            // everything but step ids, price and validation
   std::vector<StepKind> chain;  // in order; empty unless verdict == kChange
+  bool direction_pending = false;  // kChange without a direction yet (see above)
 };
 
 // `live` is null when the instance was not found (unknown or released).

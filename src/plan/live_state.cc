@@ -61,19 +61,20 @@ void FetchInstances(Cloud* cloud, DescribeInstancesRequest req, Fetch* out) {
 
 void FetchTypes(Cloud* cloud, const std::string& region, Fetch* out) {
   DescribeInstanceTypesRequest req;
-  req.region = region;
+  req.region = region;  // the endpoint only
+  req.max_results = kInstanceTypesMaxResults;
   for (int page = 0; page < kMaxPages; ++page) {
     ++out->calls;
     auto r = cloud->DescribeInstanceTypes(req);
     if (!r) {
-      out->error = fmt::format("DescribeInstanceTypes in {}: {}", region, r.error().Describe());
+      out->error = fmt::format("DescribeInstanceTypes (via {}): {}", region, r.error().Describe());
       return;
     }
     for (auto& t : r->types) out->types.push_back(std::move(t));
     if (r->next_token.empty() || r->next_token == req.next_token) return;
     req.next_token = r->next_token;
   }
-  out->error = fmt::format("DescribeInstanceTypes in {}: NextToken paging did not end", region);
+  out->error = fmt::format("DescribeInstanceTypes (via {}): NextToken paging did not end", region);
 }
 
 bool TagsMatch(const Instance& in, const std::vector<Tag>& want) {
@@ -116,8 +117,11 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
 
   std::vector<Fetch> fetches;
   std::vector<std::function<void(Fetch*)>> work;
-  for (const auto& region : regions)
+  // One global catalog, read through the first region's endpoint.
+  if (!regions.empty()) {
+    std::string region = *regions.begin();
     work.push_back([cloud, region](Fetch* f) { FetchTypes(cloud, region, f); });
+  }
   size_t first_instance_fetch = work.size();
   for (const auto& [region, ids] : ids_by_region) {
     std::vector<std::string> all(ids.begin(), ids.end());
@@ -143,12 +147,10 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
   for (size_t i = 0; i < work.size(); ++i) jobs.push_back({[&, i] { work[i](&fetches[i]); }});
   RunJobs(jobs, concurrency);
 
-  size_t ri = 0;
-  for (const auto& region : regions) {
-    Fetch& f = fetches[ri++];
+  if (!regions.empty()) {
+    Fetch& f = fetches[0];
     st.describe_types_calls += f.calls;
-    Catalog& cat = st.catalogs[region];
-    for (auto& t : f.types) cat.emplace(t.id, std::move(t));
+    for (auto& t : f.types) st.catalog.emplace(t.id, std::move(t));
   }
   for (size_t i = first_instance_fetch; i < fetches.size(); ++i) {
     st.describe_instances_calls += fetches[i].calls;

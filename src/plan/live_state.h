@@ -5,7 +5,8 @@
 //     targets are asked for once).
 //   - Selectors: DescribeInstances with the tags pushed down (Tag.N.Key/Value),
 //     paged with NextToken to the end; identical selectors are asked once.
-//   - The catalog: DescribeInstanceTypes once per region, paged.
+//   - The catalog: DescribeInstanceTypes once (the action is global), paged
+//     with MaxResults=100, through the first region's endpoint.
 // Instances found by several targets are kept once; ResolveTargets then
 // decides which target owns each.
 //
@@ -36,7 +37,7 @@ struct TargetRef {
 
 struct LiveState {
   std::unordered_map<std::string, Instance> instances;  // found, by id
-  std::map<std::string, Catalog> catalogs;              // by region
+  Catalog catalog;  // global: instance types do not depend on the region
   // Per group, per target: ids the target names or matches. Explicit IDs
   // that were not found are listed too (they become NotFound blockers).
   std::vector<std::vector<std::vector<std::string>>> matches;

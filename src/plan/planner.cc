@@ -95,17 +95,15 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     return std::tie(a.target.group, a.instance_id) < std::tie(b.target.group, b.instance_id);
   });
   std::vector<std::vector<StepKind>> chains;
+  std::vector<size_t> pending;  // changes whose direction the API decides
   plan.instances.reserve(assignments.size());
   chains.reserve(assignments.size());
   for (const auto& a : assignments) {
     const Group& g = spec.groups[size_t(a.target.group)];
     const Target& t = g.targets[size_t(a.target.target)];
-    const Catalog* cat = nullptr;
-    if (a.instance) {
-      auto it = live.catalogs.find(a.instance->region);
-      if (it != live.catalogs.end()) cat = &it->second;
-    }
+    const Catalog* cat = &live.catalog;
     Decision d = DecideInstance(a.instance_id, a.instance, t, g.name, cat, now);
+    if (d.direction_pending && !a.conflict) pending.push_back(plan.instances.size());
     d.plan.target_pos = FormatPos(spec, t.pos);
     if (a.conflict) {
       d.plan.verdict = Verdict::kBlocked;
@@ -117,12 +115,33 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     chains.push_back(std::move(d.chain));
   }
 
-  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price);
+  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price, now,
+                           options.max_price_calls);
   if (!v.fatal.empty()) {
     out.errors = std::move(v.fatal);
     return out;
   }
   plan.warnings = std::move(v.warnings);
+
+  // Changes whose direction DescribeResourcesModification gave: decide them
+  // again with that direction, as if the target said `operation:` (the
+  // plan keeps the spec's options and the API's note).
+  for (size_t i : pending) {
+    InstancePlan& p = plan.instances[i];
+    if (p.verdict != Verdict::kChange || p.direction == Direction::kNone) continue;
+    const Assignment& a = assignments[i];
+    const Group& g = spec.groups[size_t(a.target.group)];
+    Target t = g.targets[size_t(a.target.target)];
+    t.options.operation = DirectionName(p.direction);
+    Decision d = DecideInstance(a.instance_id, a.instance, t, g.name, &live.catalog, now);
+    d.plan.target_pos = p.target_pos;
+    d.plan.options = p.options;
+    d.plan.price = p.price;
+    d.plan.priced_on = p.priced_on;
+    d.plan.notes.insert(d.plan.notes.begin(), p.notes.begin(), p.notes.end());
+    p = std::move(d.plan);
+    chains[i] = std::move(d.chain);
+  }
 
   // plan_id: the spec, the time and everything observed; it seeds the
   // ClientTokens, so resuming this plan file reuses them and a later plan

@@ -5,16 +5,18 @@
 // What it does, in order:
 //   1. reads live state (plan/live_state.h): DescribeInstances in batches of
 //      100 IDs / tag filters pushed down, paged to the end; DescribeInstance-
-//      Types once per region;
+//      Types once (global), 100 a page;
 //   2. resolves which target owns each instance (explicit IDs beat selectors,
 //      more tags beat fewer, a tie asking for different types blocks);
 //   3. decides each instance (plan/diff.h): unchanged, change (with its step
 //      chain), or blocked (with the seed's code, reason and remedy);
-//   4. validates distinct changes with DescribeResourcesModification, one
-//      call per (region, zone, current type, target type, direction,
-//      marketplace image), and prices upgrades with DescribeInstance-
-//      ModificationPrice, one call per (region, current type, target type),
-//      each on a representative instance (plan/validate.h);
+//   4. validates changes with DescribeResourcesModification, one listing
+//      per (region, zone, current type, direction, marketplace image,
+//      migrateAcrossZone) whatever the targets, which also gives the
+//      direction of mixed changes (then decided again with it), and prices
+//      upgrades with DescribeInstanceModificationPrice per (region, current
+//      type, target type, expiry day) within max_price_calls
+//      (plan/validate.h);
 //   5. numbers the steps, derives deterministic ClientTokens, resolves the
 //      group constraints and checks the graph for cycles (plan/graph.h).
 //
@@ -44,6 +46,9 @@ namespace respec {
 struct PlannerOptions {
   bool validate = true;   // DescribeResourcesModification per distinct change
   bool price = true;      // DescribeInstanceModificationPrice per distinct upgrade
+  // Exact prices: one call per (region, from, to, expiry day) up to this
+  // many; other terms are prorated by remaining days (plan/validate.h).
+  int max_price_calls = 32;
   double api_qps = 20;    // recorded in the plan for the schedule estimate
   int read_concurrency = 4;  // DescribeInstances batches in flight at once
 };

@@ -1,11 +1,15 @@
-// API validation of planned changes: DescribeResourcesModification (is the
-// target offered for this instance's zone, with stock, for the direction?)
-// once per distinct (region, zone, current type, target type, direction,
-// marketplace image id or "", migrateAcrossZone) on a representative
-// instance, and DescribeInstanceModificationPrice (what an upgrade costs)
-// once per (region, current type, target type): subscription prices are
-// regional. Prices of the other instances are estimates. Changes the API refuses become blocked, with the alternatives
-// the API offers (Available candidates, the target's family first).
+// API validation of planned changes: DescribeResourcesModification without
+// an InstanceType filter lists every target one instance may move to in one
+// direction, so it is called once per distinct (region, zone, current type,
+// direction, marketplace image id or "", migrateAcrossZone) on a
+// representative instance, whatever the number of targets. A change whose
+// direction the catalog cannot tell (mixed or same-size, no `operation:`)
+// reads both lists: the one naming the target gives the direction; both or
+// neither blocks it. DescribeInstanceModificationPrice (what an upgrade
+// costs) depends on the remaining term: one call per (region, current type,
+// target type, expiry day) within a call budget, the rest prorated. Changes the API refuses become blocked, with the
+// alternatives the API offers (Available candidates, the target's family
+// first).
 //
 // Errors: an authentication error is returned as fatal; any other failed
 // call becomes a plan warning and leaves the instances unvalidated (noted).
@@ -17,6 +21,7 @@
 #include <vector>
 
 #include "cloud/cloud.h"
+#include "core/clock.h"
 #include "plan/live_state.h"
 #include "plan/plan.h"
 
@@ -35,7 +40,10 @@ struct ValidationResult {
 
 // `instances` must be sorted (representatives are the first of each key);
 // ImageIds for the marketplace rule come from `live`.
+// `max_price_calls` bounds DescribeInstanceModificationPrice; terms beyond
+// it are prorated by remaining days (relative to `now`) and noted.
 ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
-                                 Cloud* cloud, bool check_modification, bool price);
+                                 Cloud* cloud, bool check_modification, bool price, TimePoint now,
+                                 int max_price_calls);
 
 }  // namespace respec

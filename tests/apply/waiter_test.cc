@@ -155,3 +155,45 @@ TEST_CASE("waiter: an instance missing from answers resolves as not found; faile
   REQUIRE(out[0].not_found);
   REQUIRE(answers == 1 + opt.not_found_after);
 }
+
+TEST_CASE("waiter: a kType watch with give_up_after times out at the bound, not before") {
+  VirtualClock clock;
+  WaiterOptions o;
+  CHECK(TypeVisibleBound(o) == Millis(20000));  // twice the seeds' upper 10 s
+  o.time_scale = 4;
+  CHECK(TypeVisibleBound(o) == Millis(5000));
+  Waiter w(&clock, WaiterOptions{});
+  WatchSpec s = Spec(1, "i-1", WaitFor::kType, "modify", clock.Now());
+  s.give_up_after = TypeVisibleBound(WaiterOptions{});
+  w.Watch(s);
+  WatchSpec shows = Spec(2, "i-2", WaitFor::kType, "modify", clock.Now());
+  shows.give_up_after = s.give_up_after;
+  w.Watch(shows);
+  bool timed_out = false, resolved_2 = false;
+  for (int guard = 0; guard < 200 && !timed_out; ++guard) {
+    TimePoint at = w.NextPollAt();
+    REQUIRE(at != TimePoint::max());
+    if (at > clock.Now()) clock.Advance(std::chrono::duration_cast<Millis>(at - clock.Now()));
+    for (const auto& req : w.TakeDue(clock.Now())) {
+      // i-1 keeps its old type (the type shows only after a restart);
+      // i-2 shows the new type after 8 s.
+      bool new2 = clock.Now() - s.since >= Millis(8000);
+      auto res = w.OnAnswer(req, Page({Inst("i-1", kRunning), Inst("i-2", kRunning, new2 ? "ecs.g7.xlarge" : "ecs.g7.large")}),
+                            clock.Now());
+      for (const auto& r : res) {
+        if (r.key == 2) {
+          resolved_2 = true;
+          CHECK_FALSE(r.timed_out);
+        } else {
+          CHECK(r.timed_out);
+          CHECK(r.elapsed >= Millis(20000));
+          CHECK(r.elapsed < Millis(20000) + Millis(1000));  // checked right at the bound
+          CHECK(r.instance.type == "ecs.g7.large");
+          timed_out = true;
+        }
+      }
+    }
+  }
+  CHECK(timed_out);
+  CHECK(resolved_2);
+}

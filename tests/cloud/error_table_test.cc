@@ -120,6 +120,8 @@ TEST_CASE("The categories the executor acts on") {
   CHECK(CategorizeError("Throttling.User", 400) == ErrorCategory::kThrottled);
   CHECK(CategorizeError("Throttling.SomethingNew", 400) == ErrorCategory::kThrottled);
   CHECK(CategorizeError("LastOrderProcessing", 400) == ErrorCategory::kOrderInProgress);
+  // The seed says "try it again later": retried with backoff.
+  CHECK(CategorizeError("OrderCreationFailed", 400) == ErrorCategory::kTransient);
   CHECK(CategorizeError("InternalError", 500) == ErrorCategory::kTransient);
   CHECK(CategorizeError("ServiceUnavailable", 503) == ErrorCategory::kTransient);
   CHECK(CategorizeError("Transport.Timeout", 0) == ErrorCategory::kTransient);

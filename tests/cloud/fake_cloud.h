@@ -23,6 +23,8 @@ class FakeCloud : public Cloud {
   double throttle_rate = 0;            // probability of Throttling per call
   int drop_after_accept = 0;           // next N mutating calls: act, then Transport.ConnectionFailed
   std::string always_fail_code;        // every call fails with this code
+  int fail_first = 0;                  // with always_fail_code: only the first N calls fail
+  long long retry_after_ms = -1;       // x-acs-retry-after on the injected failures
   std::map<std::string, std::string> status;  // instance -> status
   std::map<std::string, int> requests;        // action -> requests received
   std::vector<ModifyPrepaySpecRequest> orders;  // orders actually placed
@@ -91,7 +93,11 @@ class FakeCloud : public Cloud {
  private:
   std::optional<CloudError> Fault(const std::string& action) {
     ++requests[action];
-    if (!always_fail_code.empty()) return MakeCloudError(always_fail_code, "");
+    if (!always_fail_code.empty() && (fail_first <= 0 || failed_++ < fail_first)) {
+      CloudError e = MakeCloudError(always_fail_code, "");
+      e.retry_after_ms = retry_after_ms;
+      return e;
+    }
     if (throttle_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < throttle_rate)
       return MakeCloudError("Throttling", "");
     return std::nullopt;
@@ -114,6 +120,7 @@ class FakeCloud : public Cloud {
   }
 
   std::mutex mu_;
+  int failed_ = 0;
   std::mt19937_64 rng_;
   std::map<std::string, std::string> by_token_;
 };

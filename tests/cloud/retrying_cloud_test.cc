@@ -173,6 +173,48 @@ TEST_CASE("LastOrderProcessing is retried with the longer pacing") {
   }
 }
 
+TEST_CASE("OrderCreationFailed is retried with backoff, with the same ClientToken") {
+  // The seed: "Order creation failed, please check your params and try it
+  // again later" - transient, not final.
+  VirtualClock clock;
+  FakeCloud fake;
+  fake.always_fail_code = "OrderCreationFailed";
+  fake.fail_first = 2;
+  RetryingCloud rc(&fake, Policy(), Rate(), &clock, 5);
+  std::vector<RetryEvent> events;
+  rc.SetRetryObserver([&](const RetryEvent& e) { events.push_back(e); });
+  auto r = rc.ModifyPrepayInstanceSpec(Order("i-1", "tok-1"));
+  REQUIRE(r.ok());
+  CHECK(fake.requests["ModifyPrepayInstanceSpec"] == 3);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].code == "OrderCreationFailed");
+  REQUIRE(fake.orders.size() == 1);
+  CHECK(fake.orders[0].client_token == "tok-1");
+}
+
+TEST_CASE("x-acs-retry-after: the retry waits at least what the gateway asked, capped") {
+  VirtualClock clock;
+  FakeCloud fake;
+  fake.always_fail_code = "Throttling";
+  fake.fail_first = 1;
+  fake.retry_after_ms = 7000;  // far above the 200 ms backoff of a first retry
+  fake.status["i-1"] = kRunning;
+  RetryingCloud rc(&fake, Policy(), Rate(), &clock, 5);
+  std::vector<RetryEvent> events;
+  rc.SetRetryObserver([&](const RetryEvent& e) { events.push_back(e); });
+  REQUIRE(rc.StopInstance("cn-hangzhou", "i-1").ok());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].delay == 7000ms);
+
+  RetryPolicy p = Policy();
+  CloudError e = MakeCloudError("Throttling", "");
+  CHECK(HonourRetryAfter(p, e, 300ms) == 300ms);  // no header: backoff unchanged
+  e.retry_after_ms = 100;
+  CHECK(HonourRetryAfter(p, e, 300ms) == 300ms);  // never sooner than the backoff
+  e.retry_after_ms = 10'000'000;
+  CHECK(HonourRetryAfter(p, e, 300ms) == p.max_retry_after);  // capped
+}
+
 TEST_CASE("An ambiguous StopInstance is checked with DescribeInstances, not repeated") {
   VirtualClock clock;
   FakeCloud fake;

@@ -147,8 +147,17 @@ TEST_CASE("V3 requests carry a signature the signer verifies") {
   std::string signed_list = auth.substr(auth.find("SignedHeaders=") + 14);
   signed_list = signed_list.substr(0, signed_list.find(','));
   CHECK(signed_list ==
-        "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;"
+        "content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;"
         "x-acs-signature-nonce;x-acs-version");
+  // Every header on the wire that V3 asks to be signed is signed: host,
+  // content-type (libcurl would add one to a POST) and every x-acs-*.
+  REQUIRE(s.headers.count("content-type"));
+  CHECK(s.headers.at("content-type") == "application/x-www-form-urlencoded");
+  for (const auto& [name, value] : s.headers) {
+    bool must = name == "host" || name == "content-type" || name.rfind("x-acs-", 0) == 0;
+    INFO("header " << name);
+    if (must) CHECK((";" + signed_list + ";").find(";" + name + ";") != std::string::npos);
+  }
   std::vector<std::string> names;
   for (size_t p = 0; p <= signed_list.size();) {
     size_t e = signed_list.find(';', p);
@@ -409,11 +418,27 @@ TEST_CASE("No secret, token or signature in any log line or error, even at -vv")
   }
 }
 
-TEST_CASE("Endpoint rules") {
+TEST_CASE("Endpoint rules follow the SDK's endpoint map, and {region} templates") {
+  // The SDK's map: cn-hangzhou has its own host; finance and government
+  // regions share fixed hosts; every other region the regional rule.
   auto d = ResolveEndpoint("", "cn-hangzhou", false);
   REQUIRE(d.endpoint);
-  CHECK(d.endpoint->base_url == "https://ecs.cn-hangzhou.aliyuncs.com");
-  CHECK(d.endpoint->host_header == "ecs.cn-hangzhou.aliyuncs.com");
+  CHECK(d.endpoint->base_url == "https://ecs-cn-hangzhou.aliyuncs.com");
+  CHECK(d.endpoint->host_header == "ecs-cn-hangzhou.aliyuncs.com");
+  CHECK(ResolveEndpoint("", "cn-shanghai-finance-1", false).endpoint->host ==
+        "ecs-cn-hangzhou.aliyuncs.com");
+  CHECK(ResolveEndpoint("", "cn-north-2-gov-1", false).endpoint->host == "ecs.aliyuncs.com");
+  CHECK(ResolveEndpoint("", "cn-shanghai", false).endpoint->host == "ecs.cn-shanghai.aliyuncs.com");
+  CHECK(ResolveEndpoint("", "ap-southeast-1", false).endpoint->host ==
+        "ecs.ap-southeast-1.aliyuncs.com");
+  // A template serves a multi-region fleet through VPC endpoints.
+  auto vpc = ResolveEndpoint("https://ecs-vpc.{region}.aliyuncs.com", "cn-shanghai", false);
+  REQUIRE(vpc.endpoint);
+  CHECK(vpc.endpoint->base_url == "https://ecs-vpc.cn-shanghai.aliyuncs.com");
+  CHECK(ResolveEndpoint("https://ecs-vpc.{region}.aliyuncs.com", "cn-hangzhou", false).endpoint->host ==
+        "ecs-vpc.cn-hangzhou.aliyuncs.com");
+  CHECK_FALSE(ResolveEndpoint("https://ecs-vpc.{region}.aliyuncs.com", "", false).endpoint);
+  CHECK_FALSE(ResolveEndpoint("https://ecs-vpc.{region}.aliyuncs.com", "a/b", false).endpoint);
   CHECK_FALSE(ResolveEndpoint("", "", false).endpoint);
   CHECK(ResolveEndpoint("", "", false).error.find("region") != std::string::npos);
   CHECK_FALSE(ResolveEndpoint("", "cn hangzhou/..", false).endpoint);
@@ -459,6 +484,38 @@ TEST_CASE("an endpoint with user-info is refused without echoing it") {
   CHECK(RedactUserInfo("http://h:1") == "http://h:1");
   auto other = ResolveEndpoint("http://u:SECRET@host:notaport", "", false);
   CHECK(other.error.find("SECRET") == std::string::npos);
+}
+
+TEST_CASE("x-acs-retry-after reaches the CloudError; an absent header leaves -1") {
+  int n = 0;
+  Harness h([&](const SeenRequest&) {
+    Reply r;
+    r.status = 400;
+    r.body = R"({"RequestId":"R-9","Code":"Throttling","Message":"slow down"})";
+    if (n++ == 0) r.extra_headers = "X-Acs-Retry-After: 1500\r\n";
+    return r;
+  });
+  auto r = h.cloud->StopInstance("cn-hangzhou", "i-1");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().category == ErrorCategory::kThrottled);
+  CHECK(r.error().retry_after_ms == 1500);
+  auto r2 = h.cloud->StopInstance("cn-hangzhou", "i-1");
+  REQUIRE_FALSE(r2.ok());
+  CHECK(r2.error().retry_after_ms == -1);
+}
+
+TEST_CASE("DescribeInstanceTypes: global (no RegionId), MaxResults at most 100") {
+  Harness h([](const SeenRequest&) {
+    return Ok(R"({"RequestId":"R-1","InstanceTypes":{"InstanceType":[]},"NextToken":""})");
+  });
+  DescribeInstanceTypesRequest req;
+  req.region = "cn-shanghai";
+  REQUIRE(h.cloud->DescribeInstanceTypes(req).ok());
+  auto seen = h.server.requests();
+  REQUIRE(seen.size() == 1);
+  sign::Params q = Query(seen[0].target);
+  CHECK(Get(q, "RegionId") == "<absent>");
+  CHECK(Get(q, "MaxResults") == "100");
 }
 
 TEST_CASE("EcsCloud refuses missing credentials and bad endpoints up front") {

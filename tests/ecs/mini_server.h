@@ -31,6 +31,7 @@ struct Reply {
   std::string body = R"({"RequestId":"R-1"})";
   int delay_ms = 0;
   bool close_without_answer = false;
+  std::string extra_headers;  // "Name: value\r\n" lines added to the answer
 };
 
 class MiniServer {
@@ -139,7 +140,8 @@ class MiniServer {
         return;
       }
       std::string out = "HTTP/1.1 " + std::to_string(rep.status) + " X\r\nContent-Type: application/json\r\n"
-                        "Content-Length: " + std::to_string(rep.body.size()) + "\r\n\r\n" + rep.body;
+                        "Content-Length: " + std::to_string(rep.body.size()) + "\r\n" + rep.extra_headers +
+                        "\r\n" + rep.body;
       if (send(c, out.data(), out.size(), MSG_NOSIGNAL) < 0) {
         shutdown(c, SHUT_RDWR);
         return;

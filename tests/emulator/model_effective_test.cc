@@ -35,6 +35,27 @@ TEST_CASE("Effective: the reported type changes at completion, the running one a
   CHECK(m.EffectiveType("i-bp1run") == "ecs.g7.2xlarge");
 }
 
+TEST_CASE("Effective: type_visible_after_restart shows the new type only after the restart") {
+  // The other reading of the seeds' "wait 5-10 s, then restart".
+  VirtualClock clock;
+  World w = EffWorld();
+  w.type_visible_after_restart = true;
+  Model m(std::move(w), &clock);
+  REQUIRE(m.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.2xlarge")).ok());
+  clock.Advance(Millis(3600000));  // long after the order completed
+  CHECK(Describe(m, "i-bp1run").type == "ecs.g7.large");
+  CHECK(m.EffectiveType("i-bp1run") == "ecs.g7.large");
+  REQUIRE(m.RebootInstance("cn-hangzhou", "i-bp1run").ok());
+  clock.Advance(Millis(10000));
+  CHECK(Describe(m, "i-bp1run").status == kRunning);
+  CHECK(Describe(m, "i-bp1run").type == "ecs.g7.2xlarge");
+  CHECK(m.EffectiveType("i-bp1run") == "ecs.g7.2xlarge");
+  // A Stopped instance shows its new type at once, as before.
+  REQUIRE(m.ModifyPrepayInstanceSpec(Modify("i-bp1stop", "ecs.g7.2xlarge")).ok());
+  clock.Advance(Millis(10000));
+  CHECK(Describe(m, "i-bp1stop").type == "ecs.g7.2xlarge");
+}
+
 TEST_CASE("Effective: a reboot before the order completes does not apply it") {
   VirtualClock clock;
   Model m(EffWorld(), &clock);

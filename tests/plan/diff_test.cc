@@ -119,16 +119,92 @@ TEST_CASE("same type is unchanged") {
   CHECK(p.steps.empty());
 }
 
-TEST_CASE("mixed change needs operation") {
-  // r7.large: 2 vCPU / 16 GiB -> c7.xlarge: 4 vCPU / 8 GiB
+TEST_CASE("a mixed change takes its direction from DescribeResourcesModification") {
+  // r7.large: 2 vCPU / 16 GiB -> c7.xlarge: 4 vCPU / 8 GiB; the emulator
+  // lists it under Upgrade (dearer), so: modify + restart, OperatorType upgrade.
   Plan a = PlanOne(Inst("i-mixed0001", "ecs.r7.large"), "ecs.c7.xlarge");
-  const Blocker& b = OnlyBlocker(a, "i-mixed0001");
-  CHECK(b.reason.find("mixed change: set operation") != std::string::npos);
+  const auto& up = Find(a, "i-mixed0001");
+  REQUIRE(up.verdict == Verdict::kChange);
+  CHECK(up.direction == Direction::kUpgrade);
+  CHECK(HasNote(up, "OperationType=Upgrade"));
+  CHECK(Chain(a, "i-mixed0001") == std::vector<K>{K::kModify, K::kReboot});
+  CHECK(up.price.has_value());  // priced like any upgrade
+  // c7.4xlarge (16 vCPU / 32 GiB) -> r7.2xlarge (8 vCPU / 64 GiB): the issue's
+  // example, listed under Downgrade: stop, modify(downgrade), start.
+  Plan b = PlanOne(Inst("i-mixed0003", "ecs.c7.4xlarge"), "ecs.r7.2xlarge");
+  const auto& down = Find(b, "i-mixed0003");
+  REQUIRE(down.verdict == Verdict::kChange);
+  CHECK(down.direction == Direction::kDowngrade);
+  CHECK(Chain(b, "i-mixed0003") == std::vector<K>{K::kStop, K::kModify, K::kStart});
+  CHECK(ModifyRequestFor(down, b.steps[size_t(down.steps[1])]).operator_type == "downgrade");
+  // operation: stays an override.
   Plan c = PlanOne(Inst("i-mixed0002", "ecs.r7.large"), "ecs.c7.xlarge", "        operation: upgrade\n");
   CHECK(Find(c, "i-mixed0002").verdict == Verdict::kChange);
   CHECK(Chain(c, "i-mixed0002") == std::vector<K>{K::kModify, K::kReboot});
   Plan d = PlanOne(Inst("i-contra001", "ecs.g6.large"), "ecs.g6.xlarge", "        operation: downgrade\n");
   CHECK(OnlyBlocker(d, "i-contra001").code == "Spec.OperationContradicts");
+}
+
+TEST_CASE("a mixed change both lists name, or neither, is blocked with a remedy") {
+  struct Lists : CloudWrapper {
+    using CloudWrapper::CloudWrapper;
+    bool both = true;
+    Result<ResourcesModificationResult> DescribeResourcesModification(
+        const ResourcesModificationRequest& r) override {
+      ResourcesModificationResult out;
+      out.zone = "cn-hangzhou-h";
+      if (both) out.candidates.push_back({"ecs.c7.xlarge", "Available", "WithStock"});
+      out.candidates.push_back({"ecs.g7.xlarge", "Available", "WithStock"});
+      (void)r;
+      return out;
+    }
+  };
+  auto w = emulator::DefaultWorld();
+  w.instances.push_back(Inst("i-mixed0009", "ecs.r7.large"));
+  Env env(std::move(w));
+  Lists lists(env.model.get());
+  auto spec = Spec(One("i-mixed0009", "ecs.c7.xlarge"), env.clock);
+  auto out = MakePlan(spec, &lists, env.clock);
+  REQUIRE(out.ok());
+  const auto& ip = Find(*out.plan, "i-mixed0009");
+  REQUIRE(ip.verdict == Verdict::kBlocked);
+  CHECK(ip.blockers[0].code == "Spec.OperationRequired");
+  CHECK(ip.blockers[0].remedy.find("set operation") != std::string::npos);
+  lists.both = false;
+  auto out2 = MakePlan(spec, &lists, env.clock);
+  REQUIRE(out2.ok());
+  const auto& ip2 = Find(*out2.plan, "i-mixed0009");
+  REQUIRE(ip2.verdict == Verdict::kBlocked);
+  CHECK(ip2.blockers[0].code == "InstanceType.Offline");
+  CHECK(ip2.blockers[0].remedy.find("ecs.g7.xlarge") != std::string::npos);
+  // Without validation the direction cannot be known: blocked, with the remedy.
+  PlannerOptions no_validate;
+  no_validate.validate = false;
+  auto out3 = MakePlan(spec, &lists, env.clock, no_validate);
+  REQUIRE(out3.ok());
+  CHECK(Find(*out3.plan, "i-mixed0009").blockers.at(0).code == "Spec.OperationRequired");
+}
+
+TEST_CASE("reboot: {at} is honoured or refused, never dropped") {
+  const std::string at = "        reboot: {at: \"2026-06-01T02:00Z\"}\n";
+  // A Running downgrade would stop now, outside the window: refused.
+  Plan a = PlanOne(Inst("i-atdown001", "ecs.g6.xlarge"), "ecs.g6.large", at);
+  const Blocker& b = OnlyBlocker(a, "i-atdown001");
+  CHECK(b.code == "Spec.RebootAtUnsupported");
+  CHECK(b.reason.find("2026-06-01T02:00Z") != std::string::npos);
+  CHECK(b.remedy.find("maintenance window") != std::string::npos);
+  // A Stopped instance that powerState: running would start now: refused.
+  Plan c = PlanOne(Inst("i-atstop001", "ecs.g6.large", kStopped), "ecs.g6.xlarge",
+                   at + "        powerState: running\n");
+  CHECK(OnlyBlocker(c, "i-atstop001").code == "Spec.RebootAtUnsupported");
+  // A Running upgrade stopped by powerState: stopped: refused.
+  Plan d = PlanOne(Inst("i-atpow0001", "ecs.g6.large"), "ecs.g6.xlarge",
+                   at + "        powerState: stopped\n");
+  CHECK(OnlyBlocker(d, "i-atpow0001").code == "Spec.RebootAtUnsupported");
+  // A Stopped instance that stays Stopped: no restart at all, said so.
+  Plan e = PlanOne(Inst("i-atkeep001", "ecs.g6.large", kStopped), "ecs.g6.xlarge", at);
+  CHECK(Find(e, "i-atkeep001").verdict == Verdict::kChange);
+  CHECK(HasNote(Find(e, "i-atkeep001"), "has no effect"));
 }
 
 TEST_CASE("blocked instances carry the seed's code") {

@@ -248,6 +248,74 @@ groups:
   CHECK(env.cloud->calls("DescribeInstances") <= 52);
 }
 
+TEST_CASE("prices follow each instance's remaining term, de-duplicated by expiry day") {
+  auto w = emulator::DefaultWorld();
+  auto near = Inst("i-term00001", "ecs.g6.large");
+  near.instance.expired_time = "2026-01-31T16:00Z";  // a month left
+  auto near2 = Inst("i-term00002", "ecs.g6.large");
+  near2.instance.expired_time = "2026-01-31T16:00Z";
+  auto far = Inst("i-term00003", "ecs.g6.large");
+  far.instance.expired_time = "2030-12-31T16:00Z";  // five years left
+  w.instances = {near, near2, far};
+  Env env(std::move(w));
+  Plan p = env.MakeOk(Spec("version: 1\nregions: [cn-hangzhou]\ngroups:\n  g:\n    targets:\n"
+                           "      - instanceIds: [i-term00001, i-term00002, i-term00003]\n"
+                           "        instanceType: ecs.g6.xlarge\n",
+                           env.clock));
+  CHECK(env.cloud->calls("DescribeInstanceModificationPrice") == 2);
+  const auto& a = Find(p, "i-term00001");
+  const auto& b = Find(p, "i-term00002");
+  const auto& c = Find(p, "i-term00003");
+  REQUIRE(a.price);
+  REQUIRE(b.price);
+  REQUIRE(c.price);
+  CHECK(a.price->trade == b.price->trade);
+  CHECK(b.priced_on == "i-term00001");
+  CHECK(c.priced_on == "i-term00003");
+  CHECK(c.price->trade > 10 * a.price->trade);
+}
+
+TEST_CASE("one DescribeResourcesModification per (zone, type, direction), whatever the targets") {
+  auto w = emulator::DefaultWorld();
+  std::string yaml = "version: 1\nregions: [cn-hangzhou]\ngroups:\n  g:\n    targets:\n";
+  const char* targets[] = {"ecs.g6.xlarge", "ecs.g6.2xlarge", "ecs.g7.xlarge", "ecs.c7.2xlarge"};
+  for (int t = 0; t < 4; ++t) {
+    std::string ids;
+    for (int i = 0; i < 5; ++i) {
+      std::string id = fmt::format("i-four{}{:04d}", t, i);
+      w.instances.push_back(Inst(id, "ecs.g6.large"));
+      ids += (i ? ", " : "") + id;
+    }
+    yaml += fmt::format("      - instanceIds: [{}]\n        instanceType: {}\n", ids, targets[t]);
+  }
+  Env env(std::move(w));
+  Plan p = env.MakeOk(Spec(yaml, env.clock));
+  CHECK(CountPlan(p).upgrades == 20);
+  // Four targets, one (zone, from-type, direction): one listing.
+  CHECK(env.cloud->calls("DescribeResourcesModification") == 1);
+}
+
+TEST_CASE("the catalog is read once for a multi-region fleet, 100 types a page") {
+  auto w = emulator::DefaultWorld();
+  auto sh = Inst("i-shanghai1", "ecs.g6.large");
+  sh.instance.region = "cn-shanghai";
+  sh.instance.zone = "cn-shanghai-e";
+  w.instances = {Inst("i-hangzhou1", "ecs.g6.large"), sh};
+  size_t types = w.catalog.size();
+  Env env(std::move(w));
+  Plan p = env.MakeOk(Spec("version: 1\nregions: [cn-hangzhou, cn-shanghai]\ngroups:\n  g:\n"
+                           "    targets:\n      - instanceIds: [i-hangzhou1, i-shanghai1]\n"
+                           "        instanceType: ecs.g6.xlarge\n",
+                           env.clock));
+  CHECK(CountPlan(p).upgrades == 2);
+  CHECK(env.cloud->calls("DescribeInstanceTypes") == int((types + 99) / 100));
+  Plan q = env.MakeOk(Spec(One("i-hangzhou1", "ecs.g6.nosuch"), env.clock));
+  const auto& ip = Find(q, "i-hangzhou1");
+  REQUIRE(ip.verdict == Verdict::kBlocked);
+  CHECK(ip.blockers[0].reason.find("not an ECS instance type") != std::string::npos);
+  CHECK(ip.blockers[0].reason.find("cn-hangzhou catalog") == std::string::npos);
+}
+
 TEST_CASE("validation failures other than auth become warnings, not blockers") {
   struct Flaky : CloudWrapper {
     using CloudWrapper::CloudWrapper;

@@ -137,7 +137,8 @@ Result<Json> HandleDescribeInstanceTypes(const ActionContext& c) {
   DescribeInstanceTypesRequest req;
   req.region = c.params.Get("RegionId");
   req.next_token = c.params.Get("NextToken");
-  req.max_results = c.params.Int("MaxResults", 1600, 1, 1600, &err);
+  // Range-checked by the model, so its cap error reaches the client as is.
+  req.max_results = c.params.Int("MaxResults", kInstanceTypesMaxResults, 0, 1 << 30, &err);
   if (!err.code.empty()) return err;
   auto page = c.model.DescribeInstanceTypes(req);
   if (!page.ok()) return page.error();

@@ -92,8 +92,11 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
   if (auto e = auth_.Verify(req, call)) return Error(*e, f, request_id);
   for (std::string_view name : spec->required)
     if (!call.params.Has(name)) return Error(MissingParameter(name), f, request_id);
-  if (!throttle_.Admit(call.action))
-    return Error(MakeCloudError("Throttling", ""), f, request_id);
+  if (long long wait = -1; !throttle_.Admit(call.action, &wait)) {
+    ApiResponse r = Error(MakeCloudError("Throttling", ""), f, request_id);
+    r.retry_after_ms = wait;  // the gateway's hint, as x-acs-retry-after
+    return r;
+  }
 
   InjectedFault fault = options_.faults ? options_.faults(call.action) : InjectedFault::kNone;
   switch (fault) {

@@ -50,6 +50,7 @@ struct ApiResponse {
   bool drop = false;  // close the connection without answering (the action was done)
   Millis delay{0};    // wait this long (real time) before answering
   std::string error_code;  // the API error code when status >= 400
+  long long retry_after_ms = -1;  // >= 0: sent as x-acs-retry-after (ms), with Throttling
 };
 
 class Api {

@@ -181,8 +181,9 @@ std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const A
                            "x-acs-content-sha256"}) {
     if (!req.Header(name)) return MissingParameter(name);
   }
-  // Every x-acs-* header and host must be signed, as the gateway requires.
-  std::vector<std::string> must_sign = {"host"};
+  // host, content-type (when sent) and every x-acs-* header must be signed,
+  // as the V3 documentation describes and the official SDKs do.
+  std::vector<std::string> must_sign = {"host", "content-type"};
   for (const auto& h : req.headers)
     if (h.first.rfind("x-acs-", 0) == 0) must_sign.push_back(h.first);
   for (const auto& name : must_sign) {

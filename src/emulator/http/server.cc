@@ -75,6 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.result(static_cast<unsigned>(ar.status));
     res_.set(bhttp::field::server, "respec-emulator");
     res_.set(bhttp::field::content_type, ar.content_type);
+    if (ar.retry_after_ms >= 0) res_.set("x-acs-retry-after", std::to_string(ar.retry_after_ms));
     res_.body() = std::move(ar.body);
     res_.keep_alive(keep_alive_);
     res_.prepare_payload();

@@ -20,8 +20,10 @@ class Throttle {
   // A QPS <= 0 means unlimited.
   Throttle(std::map<std::string, double> limits, double default_qps, Clock* clock);
 
-  // True if the request may proceed (and takes a token).
-  bool Admit(const std::string& action);
+  // True if the request may proceed (and takes a token). On false,
+  // *retry_after (when given) is how long until a token is back, rounded up
+  // to whole milliseconds: what the gateway sends as x-acs-retry-after.
+  bool Admit(const std::string& action, long long* retry_after_ms = nullptr);
 
  private:
   struct Bucket {

@@ -83,6 +83,12 @@ TEST_CASE("other describes: regions, zones, statuses, types, modification candid
   CHECK(st["InstanceStatuses"]["InstanceStatus"].size() == 3);
   auto types = f.Rpc("DescribeInstanceTypes", {}).Json();
   REQUIRE(types["InstanceTypes"]["InstanceType"].size() > 10);
+  // MaxResults is capped at 100: 1600 (the old documented maximum) is refused.
+  Reply cap = f.V3("DescribeInstanceTypes", {{"MaxResults", "1600"}});
+  CHECK(cap.status == 400);
+  CHECK(cap.Code() == "InvalidParameter");
+  CHECK(cap.body.find("MaxResults") != std::string::npos);
+  CHECK(f.V3("DescribeInstanceTypes", {{"MaxResults", "100"}}).status == 200);
   auto t0 = types["InstanceTypes"]["InstanceType"][0];
   CHECK(t0["InstanceTypeId"].is_string());
   CHECK(t0["CpuCoreCount"].is_number_integer());

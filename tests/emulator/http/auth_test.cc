@@ -178,6 +178,14 @@ TEST_CASE("V3: signature failures") {
     o.extra_headers = {{"x-acs-extra", "1"}};
     RequireError(f.V3("DescribeInstances", kDescribe, o), 400, "IncompleteSignature");
   }
+  SECTION("a content-type that is sent but not signed") {
+    // What libcurl adds to every POST; the V3 documentation and the SDKs
+    // sign it, so the gateway may refuse a request that does not.
+    o.extra_headers = {{"content-type", "application/x-www-form-urlencoded"}};
+    Reply r = f.V3("DescribeInstances", kDescribe, o);
+    RequireError(r, 400, "IncompleteSignature");
+    CHECK(r.body.find("content-type") != std::string::npos);
+  }
   SECTION("another algorithm") {
     o.v3_algorithm = "ACS3-HMAC-SM3";
     RequireError(f.V3("DescribeInstances", kDescribe, o), 400, "UnsupportedSignatureMethod");

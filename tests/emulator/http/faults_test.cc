@@ -44,6 +44,8 @@ TEST_CASE("throttling: a per-action token bucket, refilled by time") {
   Reply r = f.Rpc("DescribeRegions", {});
   CHECK(r.status == 400);
   CHECK(r.Code() == "Throttling");
+  // The gateway's hint: one token comes back in 1/2 s at 2 QPS.
+  CHECK(r.retry_after == "500");
   // Other actions have their own (unlimited) budget.
   CHECK(f.Rpc("DescribeInstances", {{"RegionId", "cn-hangzhou"}}).status == 200);
   f.clock.Advance(std::chrono::milliseconds(500));  // one token back at 2 QPS

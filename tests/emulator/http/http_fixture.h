@@ -41,6 +41,7 @@ struct Reply {
   CURLcode curl = CURLE_OK;
   long status = 0;
   std::string content_type;
+  std::string retry_after;  // the x-acs-retry-after header, "" when absent
   std::string body;
   long new_connections = 0;  // connections curl opened for this request
   nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }

@@ -106,6 +106,9 @@ Reply HttpFixture::Perform(const std::string& method, const std::string& url,
   char* ct = nullptr;
   curl_easy_getinfo(curl_, CURLINFO_CONTENT_TYPE, &ct);
   if (ct) r.content_type = ct;
+  curl_header* ra = nullptr;
+  if (curl_easy_header(curl_, "x-acs-retry-after", 0, CURLH_HEADER, -1, &ra) == CURLHE_OK && ra)
+    r.retry_after = ra->value;
   curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &r.new_connections);
   curl_slist_free_all(list);
   return r;
