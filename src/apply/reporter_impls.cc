@@ -1,10 +1,17 @@
-// The three user-facing reporters: plain lines, live TTY view, JSON lines.
-#include <chrono>
+// The three user-facing reporters: plain lines (with a periodic progress
+// line and ETA), the live TTY view, JSON lines. Every throttle reads time
+// through the Clock given, so tests drive them with a VirtualClock.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <ostream>
 
 #include <fmt/format.h>
 
 #include "apply/reporter.h"
+#include "core/version.h"
 
 namespace respec {
 namespace {
@@ -16,28 +23,60 @@ std::string Clockish(double s) {
                    : fmt::format("{}:{:02}", t / 60, t % 60);
 }
 
+std::string ProgressLine(const Progress& p) {
+  return fmt::format("progress: {}/{} done, {} in flight, {} waiting, {} failed, {} skipped; elapsed {}, ETA {}",
+                     p.done, p.total, p.in_flight, p.waiting, p.failed, p.skipped, Clockish(p.elapsed_s),
+                     Clockish(p.eta_s));
+}
+
+bool Moved(const Progress& a, const Progress& b) {
+  return a.done != b.done || a.failed != b.failed || a.in_flight != b.in_flight || a.skipped != b.skipped ||
+         a.waiting != b.waiting;
+}
+
 class PlainReporter final : public Reporter {
  public:
-  explicit PlainReporter(std::ostream& out) : out_(out) {}
+  PlainReporter(std::ostream& out, const Clock& clock, Millis every) : out_(out), clock_(clock), every_(every) {}
   void OnEvent(const Event& e) override {
-    if (e.kind == EventKind::kRunStarted) start_ = e.time;
-    double t = std::chrono::duration<double>(e.time - start_).count();
-    out_ << fmt::format("[{:>7.1f}s] ", t) << DescribeEvent(e) << "\n";
-    out_.flush();
+    if (e.kind == EventKind::kRunStarted) {
+      start_ = e.time;
+      last_line_ = clock_.Now();
+    }
+    Line(e.time, DescribeEvent(e));
   }
-  void OnProgress(const Progress&) override {}
+  // CI logs: a progress line with the ETA every `every_` of clock time while
+  // the run goes on, so a quiet stretch (long waits) still shows life.
+  void OnProgress(const Progress& p) override {
+    TimePoint now = clock_.Now();
+    if (every_.count() <= 0 || p.total == 0 || now - last_line_ < every_) return;
+    last_line_ = now;
+    Line(now, ProgressLine(p));
+  }
   void OnSummary(const Summary& s) override { out_ << SummaryText(s, false) << std::flush; }
 
  private:
+  void Line(TimePoint t, const std::string& text) {
+    double s = std::chrono::duration<double>(t - start_).count();
+    out_ << fmt::format("[{:>7.1f}s] ", s) << text << "\n";
+    out_.flush();
+  }
+
   std::ostream& out_;
+  const Clock& clock_;
+  Millis every_;
   TimePoint start_{};
+  TimePoint last_line_{};
 };
 
 // Live view: important events scroll above a block of per-group lines that
 // is redrawn in place (cursor up + clear to end), at most 4 times a second.
+// Every block line is cut to the terminal's width minus one column, read
+// before each redraw, so no line ever wraps (a wrapped line would make the
+// cursor-up count wrong and stack copies of the block in the scrollback).
 class TtyReporter final : public Reporter {
  public:
-  TtyReporter(std::ostream& out, bool color) : out_(out), color_(color) {}
+  TtyReporter(std::ostream& out, const Clock& clock, bool color, std::function<int()> columns)
+      : out_(out), clock_(clock), color_(color), columns_(std::move(columns)) {}
   void OnEvent(const Event& e) override {
     bool show = e.kind == EventKind::kStepFailed || e.kind == EventKind::kInstanceFailed ||
                 e.kind == EventKind::kInstanceCompensated || e.kind == EventKind::kInstanceSkipped ||
@@ -55,8 +94,8 @@ class TtyReporter final : public Reporter {
   }
   void OnProgress(const Progress& p) override {
     last_ = p;
-    auto now = std::chrono::steady_clock::now();
-    if (drawn_lines_ > 0 && now - last_draw_ < std::chrono::milliseconds(250)) return;
+    TimePoint now = clock_.Now();
+    if (drawn_lines_ > 0 && now - last_draw_ < Millis(250)) return;
     Clear();
     Draw();
     last_draw_ = now;
@@ -75,61 +114,103 @@ class TtyReporter final : public Reporter {
   }
   void Draw() {
     if (last_.total == 0) return;
-    std::string s = fmt::format("applying: {}/{} done, {} in flight, {} waiting, {} failed   elapsed {}  ETA {}\n",
-                                last_.done, last_.total, last_.in_flight, last_.waiting, last_.failed,
-                                Clockish(last_.elapsed_s), Clockish(last_.eta_s));
-    int lines = 1;
+    const size_t width = static_cast<size_t>(std::max(20, columns_()) - 1);
+    std::vector<std::string> lines;
+    std::string head = fmt::format("applying: {}/{} done, {} in flight, {} waiting, {} failed  elapsed {}  ETA {}",
+                                   last_.done, last_.total, last_.in_flight, last_.waiting, last_.failed,
+                                   Clockish(last_.elapsed_s), Clockish(last_.eta_s));
+    if (head.size() > width)
+      head = fmt::format("{}/{} done {} run {} wait {} fail ETA {}", last_.done, last_.total, last_.in_flight,
+                         last_.waiting, last_.failed, Clockish(last_.eta_s));
+    lines.push_back(head);
     for (const auto& g : last_.groups) {
-      const int width = 20;
-      int filled = g.total ? (g.done + g.failed) * width / g.total : 0;
-      std::string bar = std::string(filled, '#') + std::string(width - filled, '.');
-      s += fmt::format("  {:<14} [{}] {:>4}/{:<4} done  {:>3} in flight  {:>4} waiting  {:>3} failed\n",
-                       g.name, bar, g.done, g.total, g.in_flight, g.waiting, g.failed);
-      ++lines;
+      std::string counts = fmt::format("{:>4}/{:<4} {:>3} run {:>4} wait {:>3} fail", g.done, g.total,
+                                       g.in_flight, g.waiting, g.failed);
+      // The bar takes what the name and the counts leave, 10 to 20 columns.
+      size_t fixed = 2 + 14 + 1 + 2 + 1 + counts.size();
+      int bar_width = width > fixed + 10 ? static_cast<int>(std::min<size_t>(20, width - fixed)) : 0;
+      std::string line = fmt::format("  {:<14} ", g.name);
+      if (bar_width > 0) {
+        int filled = g.total ? (g.done + g.failed) * bar_width / g.total : 0;
+        line += "[" + std::string(filled, '#') + std::string(bar_width - filled, '.') + "] ";
+      }
+      lines.push_back(line + counts);
+    }
+    std::string s;
+    for (auto& l : lines) {
+      if (l.size() > width) l.resize(width);  // ASCII only: group names are [A-Za-z0-9_-]
+      s += l + "\n";
     }
     out_ << s << std::flush;
-    drawn_lines_ = lines;
+    drawn_lines_ = static_cast<int>(lines.size());
   }
 
   std::ostream& out_;
+  const Clock& clock_;
   bool color_;
+  std::function<int()> columns_;
   Progress last_;
   int drawn_lines_ = 0;
-  std::chrono::steady_clock::time_point last_draw_{};
+  TimePoint last_draw_{};
 };
 
 class JsonReporter final : public Reporter {
  public:
-  explicit JsonReporter(std::ostream& out) : out_(out) {}
-  void OnEvent(const Event& e) override {
-    now_ = e.time;
-    out_ << EventToJson(e) << "\n" << std::flush;
+  JsonReporter(std::ostream& out, const Clock& clock) : out_(out), clock_(clock) {
+    // The version record is always the first line (schemas/events.schema.json).
+    out_ << VersionRecordJson() << "\n" << std::flush;
   }
+  void OnEvent(const Event& e) override { out_ << EventToJson(e) << "\n" << std::flush; }
   void OnProgress(const Progress& p) override {
-    // One progress line a second at most, and only when something moved.
-    auto now = std::chrono::steady_clock::now();
-    bool changed = p.done != last_.done || p.failed != last_.failed || p.in_flight != last_.in_flight ||
-                   p.skipped != last_.skipped;
-    if (!changed || now - last_emit_ < std::chrono::seconds(1)) return;
+    // One progress line a second of clock time at most, and only when something moved.
+    TimePoint now = clock_.Now();
+    if (!Moved(p, last_) || (emitted_ && now - last_emit_ < Millis(1000))) return;
     last_ = p;
     last_emit_ = now;
-    out_ << ProgressToJson(p, now_) << "\n" << std::flush;
+    emitted_ = true;
+    out_ << ProgressToJson(p, now) << "\n" << std::flush;
   }
-  void OnSummary(const Summary& s) override { out_ << SummaryToJson(s, now_) << "\n" << std::flush; }
+  void OnSummary(const Summary& s) override { out_ << SummaryToJson(s, clock_.Now()) << "\n" << std::flush; }
 
  private:
   std::ostream& out_;
-  TimePoint now_{};
+  const Clock& clock_;
   Progress last_;
-  std::chrono::steady_clock::time_point last_emit_{};
+  bool emitted_ = false;
+  TimePoint last_emit_{};
 };
+
+int TerminalColumns(int fd) {
+  struct winsize ws{};
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) return std::atoi(c);
+  return 80;
+}
 
 }  // namespace
 
-std::unique_ptr<Reporter> MakePlainReporter(std::ostream& out) { return std::make_unique<PlainReporter>(out); }
-std::unique_ptr<Reporter> MakeTtyReporter(std::ostream& out, bool color) {
-  return std::make_unique<TtyReporter>(out, color);
+std::string VersionRecordJson() {
+  return fmt::format(R"({{"type":"version","format_version":{},"respec_version":"{}"}})", kEventsFormatVersion,
+                     kVersion);
 }
-std::unique_ptr<Reporter> MakeJsonReporter(std::ostream& out) { return std::make_unique<JsonReporter>(out); }
+
+std::unique_ptr<Reporter> MakePlainReporter(std::ostream& out, const Clock& clock, Millis progress_every) {
+  return std::make_unique<PlainReporter>(out, clock, progress_every);
+}
+std::unique_ptr<Reporter> MakeTtyReporter(std::ostream& out, const Clock& clock, bool color,
+                                          std::function<int()> columns) {
+  return std::make_unique<TtyReporter>(out, clock, color, std::move(columns));
+}
+std::unique_ptr<Reporter> MakeJsonReporter(std::ostream& out, const Clock& clock) {
+  return std::make_unique<JsonReporter>(out, clock);
+}
+
+std::unique_ptr<Reporter> MakeReporterFor(std::ostream& out, int fd, bool json, bool color, const Clock& clock) {
+  if (json) return MakeJsonReporter(out, clock);
+  const char* term = std::getenv("TERM");
+  bool dumb = term == nullptr || *term == '\0' || std::strcmp(term, "dumb") == 0;
+  if (isatty(fd) == 1 && !dumb) return MakeTtyReporter(out, clock, color, [fd] { return TerminalColumns(fd); });
+  return MakePlainReporter(out, clock);
+}
 
 }  // namespace respec

@@ -25,6 +25,13 @@ std::string PlanToJson(const Plan& plan);  // ends with a newline
 bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
                   std::vector<std::string>* errors);
 
+// Lower-case hex SHA-256 of `bytes`.
+std::string Sha256Hex(std::string_view bytes);
+// What a reviewer ties a PR comment to the artifact with: "sha256:<hex>" of
+// the plan file's bytes (for a plan not yet saved: of PlanToJson(plan), the
+// bytes SavePlanFile writes).
+std::string PlanDigest(std::string_view file_bytes);
+
 // Writes atomically (temporary file + rename).
 bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error);
 bool LoadPlanFile(const std::string& path, Plan* plan, std::vector<std::string>* errors);

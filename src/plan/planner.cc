@@ -5,27 +5,18 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include "core/timefmt.h"
 #include "core/version.h"
 #include "plan/diff.h"
 #include "plan/graph.h"
 #include "plan/live_state.h"
+#include "plan/plan_file.h"
 #include "plan/steps.h"
 #include "plan/validate.h"
 
 namespace respec {
 namespace {
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : d) out += fmt::format("{:02x}", c);
-  return out;
-}
 
 std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vector<InstancePlan>& ins) {
   std::unordered_map<std::string, int> changed;

@@ -164,7 +164,7 @@ static constexpr char kFleetSchema[] = R"json(
     },
     "utcMinute": {
       "type": "string",
-      "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z$"
+      "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(:[0-9]{2})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
     },
     "reboot": {
       "description": "When the instance restarts into its new type: whenFinished (right after the change, the default), manual (you restart it; the type takes effect then), or {at: \"yyyy-MM-ddTHH:mmZ\"} (a UTC time in the future). A Stopped instance is started only if powerState asks for it.",
@@ -176,9 +176,9 @@ static constexpr char kFleetSchema[] = R"json(
         "required": ["at"],
         "properties": {
           "at": {
-            "description": "Restart time, UTC, e.g. \"2026-12-01T02:00Z\" (RebootTime).",
+            "description": "Restart time, RFC 3339 with Z or an offset, whole minutes, e.g. \"2026-12-01T02:00Z\" or \"2026-12-01T10:00+08:00\" (RebootTime, sent in UTC).",
             "$ref": "#/definitions/utcMinute",
-            "errorMessage": "reboot time {value} is not a UTC time in the form yyyy-MM-ddTHH:mmZ, e.g. 2026-12-01T02:00Z"
+            "errorMessage": "reboot time {value} is not an RFC 3339 time, e.g. 2026-12-01T02:00Z or 2026-12-01T10:00+08:00"
           }
         }
       },
@@ -207,7 +207,7 @@ static constexpr char kFleetSchema[] = R"json(
     "endTime": {
       "description": "End of a temporary change, UTC, e.g. \"2027-01-01T00:00Z\" (EndTime); the instance returns to its old type then.",
       "$ref": "#/definitions/utcMinute",
-      "errorMessage": "endTime {value} is not a UTC time in the form yyyy-MM-ddTHH:mmZ, e.g. 2027-01-01T00:00Z"
+      "errorMessage": "endTime {value} is not an RFC 3339 time, e.g. 2027-01-01T00:00Z or 2027-01-01T08:00+08:00"
     },
     "options": {
       "type": "object",

@@ -85,6 +85,25 @@ bool ReadBounded(const std::string& path, std::string* text, std::vector<Diagnos
   return ok;
 }
 
+// Standard input (`-f -`), bounded like a file; a pipe has no size up front.
+bool ReadStdinBounded(std::string* text, std::vector<Diagnostic>* diags) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      FileProblem(kStdinName, fmt::format("cannot read: {}", std::strerror(errno)), diags);
+      return false;
+    }
+    if (n == 0) return true;
+    if (text->size() + static_cast<size_t>(n) > kMaxSpecBytes) {
+      FileProblem(kStdinName, TooLarge(text->size() + static_cast<size_t>(n)), diags);
+      return false;
+    }
+    text->append(buf, static_cast<size_t>(n));
+  }
+}
+
 }  // namespace
 
 size_t CountTargets(const FleetSpec& spec) {
@@ -96,6 +115,10 @@ size_t CountTargets(const FleetSpec& spec) {
 bool LoadFleetSpec(const std::string& path, const Clock& clock, FleetSpec* out,
                    std::vector<Diagnostic>* diags) {
   std::string text;
+  if (path == "-") {
+    if (!ReadStdinBounded(&text, diags)) return false;
+    return LoadFleetSpecFromString(text, kStdinName, clock, out, diags);
+  }
   if (!ReadBounded(path, &text, diags)) return false;
   return LoadFleetSpecFromString(text, path, clock, out, diags);
 }
