@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -32,6 +34,35 @@ std::string ProgressLine(const Progress& p) {
 bool Moved(const Progress& a, const Progress& b) {
   return a.done != b.done || a.failed != b.failed || a.in_flight != b.in_flight || a.skipped != b.skipped ||
          a.waiting != b.waiting;
+}
+
+// Breaks `line` into rows of at most `width` columns (continuations indented
+// two spaces), so the terminal never wraps it itself. Cuts only between
+// characters; an ANSI sequence is never split.
+std::vector<std::string> FoldRows(const std::string& line, size_t width) {
+  std::vector<std::string> rows;
+  std::string row;
+  size_t cols = 0;
+  for (size_t i = 0; i < line.size();) {
+    size_t len = 1;
+    if (line[i] == '\x1b') {
+      while (i + len < line.size() && line[i + len - 1] != 'm') ++len;
+      row.append(line, i, len);
+      i += len;
+      continue;
+    }
+    while (i + len < line.size() && (static_cast<unsigned char>(line[i + len]) & 0xC0) == 0x80) ++len;
+    if (cols + 1 > width) {
+      rows.push_back(row);
+      row = "  ";
+      cols = 2;
+    }
+    row.append(line, i, len);
+    ++cols;
+    i += len;
+  }
+  rows.push_back(row);
+  return rows;
 }
 
 class PlainReporter final : public Reporter {
@@ -71,7 +102,7 @@ class PlainReporter final : public Reporter {
 // Live view: important events scroll above a block of per-group lines that
 // is redrawn in place (cursor up + clear to end), at most 4 times a second.
 // Every block line is cut to the terminal's width minus one column, read
-// before each redraw, so no line ever wraps (a wrapped line would make the
+// before each redraw, and event lines are folded to it, so no line ever wraps (a wrapped line would make the
 // cursor-up count wrong and stack copies of the block in the scrollback).
 class TtyReporter final : public Reporter {
  public:
@@ -89,7 +120,10 @@ class TtyReporter final : public Reporter {
       line = "\x1b[31m" + line + "\x1b[0m";
     else if (color_ && e.kind == EventKind::kInstanceDone)
       line = "\x1b[32m✓\x1b[0m " + line;
-    out_ << line << "\n";
+    // Event lines scroll away above the block; fold them so the terminal
+    // never wraps a line (a wrapped row confuses the redraw in some terminals).
+    const size_t width = static_cast<size_t>(std::max(20, columns_()) - 1);
+    for (const auto& row : FoldRows(line, width)) out_ << row << "\n";
     Draw();
   }
   void OnProgress(const Progress& p) override {
@@ -104,7 +138,15 @@ class TtyReporter final : public Reporter {
     Clear();
     Draw();
     drawn_lines_ = 0;
-    out_ << SummaryText(s, color_) << std::flush;
+    const size_t width = static_cast<size_t>(std::max(20, columns_()) - 1);
+    std::string text = SummaryText(s, color_);
+    for (size_t at = 0; at < text.size();) {
+      size_t nl = text.find('\n', at);
+      if (nl == std::string::npos) nl = text.size();
+      for (const auto& row : FoldRows(text.substr(at, nl - at), width)) out_ << row << "\n";
+      at = nl + 1;
+    }
+    out_ << std::flush;
   }
 
  private:

@@ -57,6 +57,7 @@ long=$(awk 'length($0) > 80' live.txt)
 [ -z "$long" ] || fail "wrapped line(s) in an 80-column terminal: $long"
 blocks=$(grep -c '^applying: \|^[0-9]*/[0-9]* done ' live.txt)
 [ "$blocks" -eq 1 ] || fail "$blocks copies of the progress block in the scrollback, want 1: $(cat live.txt)"
+[ -n "${KEEP_CAPTURE:-}" ] && cp live.txt "$KEEP_CAPTURE"
 grep -q '^Apply complete' live.txt || fail "live: no summary: $(tail -5 live.txt)"
 
 # The same plan again from a new state dir is stale; apply from scratch needs a fresh world: plan again.
