@@ -39,6 +39,9 @@ run_in_tmux() {
   rm -f "$name.done"
   cat >"$name.sh" <<SH
 export ALIBABA_CLOUD_ACCESS_KEY_ID=$ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET=$ALIBABA_CLOUD_ACCESS_KEY_SECRET TERM=$term
+# A prompt line, as in a real session: tmux moves the screen into its history when the
+# screen is cleared from the top-left corner, which a block at row 0 would trigger.
+echo '\$ respec apply plan.json'
 "$BIN" --endpoint "$EP" apply "$WORK/plan.json" --state-dir "$WORK/state-$name"
 echo \$? > "$WORK/$name.done"
 SH
