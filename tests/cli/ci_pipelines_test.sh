@@ -18,9 +18,9 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 SRC=${RESPEC_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 CHECK=${RESPEC_SCHEMA_CHECK:-$(dirname "$BIN")/schema_check}
 WORK=$(mktemp -d)
-EMU_PID=
-stop_emu() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null; wait "$EMU_PID" 2>/dev/null; EMU_PID=; }
-cleanup() { stop_emu; rm -rf "$WORK"; }
+RESPEC=$BIN
+source "$SRC/tests/cli/apply_lib.sh"   # start_emulator / stop_emulator, the emulator's demo key
+cleanup() { stop_emulator; rm -rf "$WORK"; }
 trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -29,8 +29,6 @@ python3 -c 'import yaml' 2>/dev/null || { echo "FAIL: python3-yaml is missing (s
 mkdir -p "$WORK/bin"
 ln -s "$BIN" "$WORK/bin/respec"
 export PATH="$WORK/bin:$PATH"
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tRespecDemoKey0001
-export ALIBABA_CLOUD_ACCESS_KEY_SECRET=respec-demo-secret-not-real
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE RESPEC_PROFILE RESPEC_STATE_DIR \
   ALIBABA_CLOUD_ROLE_ARN ALIBABA_CLOUD_OIDC_PROVIDER_ARN ALIBABA_CLOUD_OIDC_TOKEN_FILE
 
@@ -61,13 +59,9 @@ PY
 run_pipeline() {
   local file=$1 kind=$2 root="$WORK/$2"
   mkdir -p "$root/artifacts" "$root/state"
-  "$BIN" emulator --world "$SRC/examples/world.yaml" --time-scale 20 --listen 127.0.0.1:0 \
-    --port-file "$root/port" >"$root/emu.log" 2>&1 &
-  EMU_PID=$!
-  for _ in $(seq 100); do [ -s "$root/port" ] && break; sleep 0.1; done
-  [ -s "$root/port" ] || { cat "$root/emu.log"; fail "$kind: emulator did not start"; stop_emu; return; }
+  start_emulator "$root" --world "$SRC/examples/world.yaml" --time-scale 20 || { fail "$kind: emulator"; return; }
   local cmds job cmd prev="" n=0 dir rc
-  cmds=$(commands "$file" "$kind") || { fail "$kind: cannot read $file"; stop_emu; return; }
+  cmds=$(commands "$file" "$kind") || { fail "$kind: cannot read $file"; stop_emulator; return; }
   [ "$(printf '%s\n' "$cmds" | cut -f1 | uniq | wc -l)" -eq 2 ] || fail "$kind: want a plan job and an apply job: $cmds"
   echo "note: $kind: OIDC -> the emulator's access key; --state-backend \"\$RESPEC_STATE_BACKEND\" -> --state-dir $root/state"
   while IFS=$'\t' read -r job cmd; do
@@ -76,7 +70,7 @@ run_pipeline() {
       [ -n "$prev" ] && cp "$dir"/plan.json "$root/artifacts/" 2>/dev/null
       dir="$root/job-$job"; mkdir -p "$dir/fleet"
       cp "$SRC/examples/web-canary.yaml" "$dir/fleet/prod.yaml"
-      printf '[profiles.default]\nregion = "cn-hangzhou"\nendpoint = "http://127.0.0.1:%s"\n' "$(cat "$root/port")" >"$dir/respec.toml"
+      printf '[profiles.default]\nregion = "cn-hangzhou"\nendpoint = "%s"\n' "$ENDPOINT" >"$dir/respec.toml"
       cp "$root/artifacts/"* "$dir/" 2>/dev/null
       prev=$job
     fi
@@ -98,7 +92,7 @@ run_pipeline() {
   tail -1 "$apply_dir/apply.jsonl" | jq -e '.type == "summary" and .changed == 6 and .exit_code == 0' >/dev/null || fail "$kind: apply summary: $(tail -1 "$apply_dir/apply.jsonl" | cut -c1-300)"
   [ -n "$(ls "$root/state")" ] || fail "$kind: nothing in the shared state store"
   grep -rq 'respec-demo-secret-not-real' "$root"/job-* && fail "$kind: a secret in the output"
-  stop_emu
+  stop_emulator
 }
 
 run_pipeline "$SRC/examples/ci/github/respec.yml" github

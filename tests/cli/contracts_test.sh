@@ -74,14 +74,10 @@ sed 's/2020-01-01T10:00+08:00/2099-12-01T10:00+08:00/; s/ecs.c7$/ecs.c7.xlarge/'
 "$BIN" validate -f offset.yaml >/dev/null 2>off.err || fail "an offset time is refused: $(cat off.err)"
 
 # --- against the emulator ------------------------------------------------------
-"$BIN" emulator --world "$SRC/examples/world.yaml" --time-scale 20 --listen 127.0.0.1:0 --port-file port \
-  >emu.log 2>&1 &
-EMU_PID=$!
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-[ -s port ] || { cat emu.log; echo "FAIL: emulator did not start"; exit 1; }
-EP="http://127.0.0.1:$(cat port)"
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tRespecDemoKey0001
-export ALIBABA_CLOUD_ACCESS_KEY_SECRET=respec-demo-secret-not-real
+RESPEC=$BIN
+source "$SRC/tests/cli/apply_lib.sh"   # start_emulator, the emulator's demo key
+start_emulator "$WORK" --world "$SRC/examples/world.yaml" --time-scale 20 || { echo "FAIL: emulator"; exit 1; }
+EP=$ENDPOINT
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE RESPEC_PROFILE RESPEC_STATE_DIR
 R=("$BIN" --endpoint "$EP")
 

@@ -22,13 +22,10 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 cd "$WORK"
 
-"$BIN" emulator --world "$SRC/examples/world.yaml" --time-scale 20 --listen 127.0.0.1:0 --port-file port >emu.log 2>&1 &
-EMU_PID=$!
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-[ -s port ] || { cat emu.log; echo "FAIL: emulator did not start"; exit 1; }
-EP="http://127.0.0.1:$(cat port)"
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tRespecDemoKey0001
-export ALIBABA_CLOUD_ACCESS_KEY_SECRET=respec-demo-secret-not-real
+RESPEC=$BIN
+source "$SRC/tests/cli/apply_lib.sh"   # start_emulator, the emulator's demo key
+start_emulator "$WORK" --world "$SRC/examples/world.yaml" --time-scale 20 || { echo "FAIL: emulator"; exit 1; }
+EP=$ENDPOINT
 unset RESPEC_STATE_DIR RESPEC_PROFILE
 "$BIN" --endpoint "$EP" plan -f "$SRC/examples/multi-region.yaml" --out plan.json >/dev/null 2>&1
 [ -s plan.json ] || { echo "FAIL: no plan"; exit 1; }
