@@ -8,6 +8,9 @@
 # time (target respec_docs, part of `all`). The .deb's runtime dependencies
 # come from dpkg-shlibdeps: exactly the shared libraries the binary links.
 include(GNUInstallDirs)
+# `cmake --install` / cpack install what is built; they do not build the
+# tests first (make build has built everything; the package test runs after).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 
 set(RESPEC_GEN ${CMAKE_BINARY_DIR}/generated)
 add_custom_command(
