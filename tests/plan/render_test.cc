@@ -108,7 +108,7 @@ TEST_CASE("markdown of a 10,000-instance plan stays under the limit by folding r
   const std::string full = RenderMarkdown(p, unlimited);
   REQUIRE(full.size() > 500000);  // a row per instance: far over any comment limit
   const std::string md = RenderMarkdown(p, {});
-  INFO("10k plan: full " << full.size() << " bytes, folded " << md.size() << " bytes");
+  WARN("10k plan Markdown: " << full.size() << " bytes unfolded, " << md.size() << " bytes folded");
   CHECK(md.size() <= 60000);
   CHECK(md.find("**Folded to fit a comment** (at most 60000 characters): the 10002 per-instance row(s) are "
                 "summarised per group, type change and actions") != std::string::npos);
