@@ -8,12 +8,17 @@ FUZZ_SECONDS ?= 600
 export CCACHE_BASEDIR := $(CURDIR)
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build test demo asan fuzz bench soak clean
+.PHONY: all deps deps-test deps-fuzz build test demo asan fuzz bench soak package clean
 
 all: build
 
+# build: the compiler and libraries; test adds Node + the SDKs, jq, tmux; fuzz adds clang.
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh build
+deps-test:
+	@bash scripts/install-deps.sh test
+deps-fuzz:
+	@bash scripts/install-deps.sh fuzz
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -21,18 +26,18 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)/respec
 
-asan: deps
+asan: deps-test
 	cmake -S . -B build-asan $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DRESPEC_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
-fuzz: deps
+fuzz: deps-fuzz
 	CXX=clang++-14 cmake -S . -B build-fuzz $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPEC_FUZZ=ON -DRESPEC_TESTS=OFF
 	cmake --build build-fuzz --target fuzzers -j $(JOBS)
 	@bash scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
@@ -42,6 +47,10 @@ bench: build
 
 soak: build
 	cd $(BUILD) && RESPEC_SOAK=1 ctest --output-on-failure -R crash
+
+# The Debian package (CPack): build/respec_<version>_amd64.deb
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

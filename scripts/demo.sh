@@ -42,7 +42,7 @@ R=("$RESPEC" --endpoint "$endpoint")
 step "respec instances --region cn-hangzhou --region cn-shanghai"
 "${R[@]}" instances --region cn-hangzhou --region cn-shanghai
 
-step "respec plan -f examples/blocked.yaml   (blocked instances are listed, exit 1)"
+step "respec plan -f examples/blocked.yaml   (blocked instances are listed, exit 4)"
 if "${R[@]}" plan -f examples/blocked.yaml; then
   echo "demo: expected the blocked plan to exit non-zero" >&2; exit 1
 fi

@@ -2,9 +2,12 @@
 // what happens (like ninja's Status). The executor emits events and a final
 // summary; implementations decide how they look:
 //   MakeTtyReporter    live progress view (per group: done / in flight /
-//                      waiting / failed, ETA), redrawn at most 4 times a second
-//   MakePlainReporter  one line per event (stdout is not a terminal)
-//   MakeJsonReporter   one JSON object per line, schemas/events.schema.json
+//                      waiting / failed, ETA), redrawn at most 4 times a
+//                      second, never wider than the terminal
+//   MakePlainReporter  one line per event, and a progress line with ETA
+//                      every 30 s (stdout is not a terminal, or TERM=dumb)
+//   MakeJsonReporter   one JSON object per line, schemas/events.schema.json;
+//                      the first line is a version record
 //   RecordingReporter  keeps every event, for tests
 // Every implementation ends with the same summary: each changed instance
 // with its OrderId, each failure with code, message, RequestId and what
@@ -15,6 +18,7 @@
 // executor's thread.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -124,9 +128,28 @@ class RecordingReporter final : public Reporter {
   std::optional<Summary> summary;
 };
 
-std::unique_ptr<Reporter> MakePlainReporter(std::ostream& out);
-std::unique_ptr<Reporter> MakeTtyReporter(std::ostream& out, bool color);
-std::unique_ptr<Reporter> MakeJsonReporter(std::ostream& out);
+// Every reporter reads time (its throttles, the periodic line, the JSON
+// times) through `clock`, which must outlive it.
+// Plain: one line per event, plus a progress line with the ETA every
+// `progress_every` of clock time while the run goes on (0 = never).
+std::unique_ptr<Reporter> MakePlainReporter(std::ostream& out, const Clock& clock,
+                                            Millis progress_every = Millis(30000));
+// TTY: `columns` gives the terminal width, read before each redraw; every
+// redrawn line is cut to columns - 1 so none wraps.
+std::unique_ptr<Reporter> MakeTtyReporter(std::ostream& out, const Clock& clock, bool color,
+                                          std::function<int()> columns);
+// JSON lines; the first line is the version record (VersionRecordJson).
+std::unique_ptr<Reporter> MakeJsonReporter(std::ostream& out, const Clock& clock);
+// What `respec apply` uses: JSON when asked; the live view when `fd` is a
+// terminal and TERM is set and not "dumb" (width from the terminal, else
+// COLUMNS, else 80); else plain lines.
+std::unique_ptr<Reporter> MakeReporterFor(std::ostream& out, int fd, bool json, bool color, const Clock& clock);
+
+// The events format's version; bumped only for a breaking change (fields
+// are only ever added within one version).
+inline constexpr int kEventsFormatVersion = 1;
+// {"type":"version","format_version":1,"respec_version":"..."}
+std::string VersionRecordJson();
 
 // One event as the JSON reporter writes it (no trailing newline).
 std::string EventToJson(const Event& e);

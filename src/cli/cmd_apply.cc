@@ -3,8 +3,8 @@
 // Executes a reviewed plan (apply/executor.h). With -f it plans first,
 // shows the plan and asks for `yes` on a terminal (--auto-approve skips the
 // question; without a terminal and without it, apply refuses).
-// Exit: 0 every change applied; 1 otherwise (failures, skipped instances,
-// interrupt, stale plan, lock held, bad input).
+// Exit: 0 every change applied; 3 stale plan (nothing changed; re-plan);
+// 1 otherwise (failures, skipped instances, interrupt, lock held, bad input).
 //
 // Signals: the first SIGINT/SIGTERM asks the executor to start nothing new
 // and finish the chains in flight (so nothing is left stopped); the second
@@ -212,14 +212,11 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
               << " instance(s) changed since it was made:\n";
     for (const auto& d : pre.differences) std::cerr << "  " << ForTerminal(d.Describe()) << "\n";
     std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
-    return 1;
+    return kExitStalePlan;
   }
 
   Journal journal(&store, run.run_id, plan.plan_id);
-  std::unique_ptr<Reporter> reporter;
-  if (o.json) reporter = MakeJsonReporter(std::cout);
-  else if (isatty(STDOUT_FILENO) == 1) reporter = MakeTtyReporter(std::cout, UseColor(g));
-  else reporter = MakePlainReporter(std::cout);
+  std::unique_ptr<Reporter> reporter = MakeReporterFor(std::cout, STDOUT_FILENO, o.json, UseColor(g), clock);
 
   ExecutorOptions eo;
   eo.fail_fast = o.fail_fast;
@@ -253,7 +250,7 @@ void RegisterApply(CLI::App& app, GlobalOptions& g, Runner* run) {
   auto o = std::make_shared<ApplyOpts>();
   auto* cmd = app.add_subcommand("apply", "Execute a plan: resize the instances at the API's rate limit");
   cmd->add_option("plan", o->plan_file, "Plan file made by `respec plan --out`");
-  cmd->add_option("-f,--file", o->spec_file, "Fleet spec (YAML): plan, show, ask, then apply");
+  cmd->add_option("-f,--file", o->spec_file, "Fleet spec (YAML; - reads standard input): plan, show, ask, then apply");
   cmd->add_flag("--auto-approve", o->auto_approve, "With -f: apply without asking (pipelines)");
   cmd->add_flag("--json", o->json, "One JSON event per line (schemas/events.schema.json)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Start nothing new after the first failure");

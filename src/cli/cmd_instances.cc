@@ -53,16 +53,24 @@ void PrintTable(const std::vector<Instance>& all) {
   std::cout << all.size() << (all.size() == 1 ? " instance\n" : " instances\n");
 }
 
+// schemas/instances.schema.json: versioned, snake_case like every other output.
 void PrintJson(const std::vector<Instance>& all) {
-  nlohmann::json out = nlohmann::json::array();
+  nlohmann::json list = nlohmann::json::array();
   for (const Instance& i : all) {
     nlohmann::json tags = nlohmann::json::object();
     for (const auto& [k, v] : i.tags) tags[k] = v;
-    out.push_back({{"id", i.id},           {"region", i.region},      {"zone", i.zone},
-                   {"type", i.type},       {"status", i.status},      {"chargeType", i.charge_type},
-                   {"expiredTime", i.expired_time}, {"name", i.name}, {"tags", tags}});
+    list.push_back({{"id", i.id},
+                    {"region", i.region},
+                    {"zone", i.zone},
+                    {"type", i.type},
+                    {"status", i.status},
+                    {"charge_type", i.charge_type},
+                    {"expired_time", i.expired_time},
+                    {"name", i.name},
+                    {"tags", tags}});
   }
-  std::cout << out.dump(2) << "\n";
+  nlohmann::json out = {{"format_version", 1}, {"instances", list}};
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 int RunInstances(const InstancesOpts& o, const GlobalOptions& g) {
@@ -128,7 +136,7 @@ void RegisterInstances(CLI::App& app, GlobalOptions& g, Runner* run) {
   auto* cmd = app.add_subcommand("instances", "List ECS instances through the API client (all pages)");
   cmd->add_option("--region", o->regions, "Region to list (repeat for several); default: the profile's");
   cmd->add_option("--tag", o->tags, "Only instances with this tag, KEY=VALUE or KEY (repeat: all must match)");
-  cmd->add_flag("--json", o->json, "Print JSON instead of a table");
+  cmd->add_flag("--json", o->json, "Print JSON instead of a table (schemas/instances.schema.json)");
   cmd->callback([run, o, &g] { *run = [o, &g] { return RunInstances(*o, g); }; });
 }
 

@@ -1,12 +1,22 @@
-// The CLI's subcommands. Each lives in its own cmd_*.cc and registers itself
-// on the app; main.cc parses and runs the selected one. A command returns the
-// process exit code (see README: 0 ok, 1 error, 2 changes present with
-// --detailed-exitcode). Commands print through their module's reporter, not
-// std::cout directly, so tests can check events.
+// The CLI's subcommands: one registration table (cli/commands.cc), like the
+// emulator's action table. Each command lives in its own cmd_*.cc, defines
+// its flags on the CLI::App it adds, and sets the Runner when selected;
+// main.cc builds the app from the table, parses and runs the selected one.
+// To add a command: write cmd_NAME.cc with RegisterNAME and add one line to
+// kCommands in commands.cc; help, did-you-mean, completions and the man page
+// follow from the table.
+//
+// A command returns the process exit code (ExitCode below; README table).
+// Commands print results to stdout and diagnostics to stderr; apply prints
+// through its reporter (apply/reporter.h).
+// Threads: everything here runs on the main thread. Errors: none thrown.
 #pragma once
 
 #include <functional>
+#include <iosfwd>
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -22,8 +32,39 @@ struct GlobalOptions {
   int verbose = 0;       // -v, -vv
 };
 
+// Process exit codes, Terraform's 0/1/2 unchanged (README "Exit codes").
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitError = 1,       // invalid input, a failed or interrupted apply
+  kExitChanges = 2,     // plan --detailed-exitcode: changes are present
+  kExitStalePlan = 3,   // apply: live state changed since the plan; re-plan
+  kExitBlocked = 4,     // plan: blocked instances (without --allow-blocked)
+};
+
 // Sets *run to the command's body when the subcommand is selected.
 using Runner = std::function<int()>;
+using RegisterFn = void (*)(CLI::App& app, GlobalOptions& g, Runner* run);
+
+struct CommandEntry {
+  const char* name;     // the subcommand RegisterFn adds (checked at start-up)
+  RegisterFn define;
+};
+
+// The table, in help order.
+std::span<const CommandEntry> AllCommands();
+
+// Builds the whole CLI (global flags + every command of the table) on `app`.
+void DefineCli(CLI::App& app, GlobalOptions& g, Runner* run);
+
+// When argv's first non-option word is not a command: the message to print
+// ("unknown command "plna"; did you mean "plan"?"); else "".
+std::string UnknownCommandMessage(const CLI::App& app, int argc, const char* const* argv);
+
+// `respec completion bash|zsh` and `respec man`: generated from the app.
+std::string BashCompletion(const CLI::App& app);
+std::string ZshCompletion(const CLI::App& app);
+std::string ManPage(const CLI::App& app);
+
 void RegisterValidate(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterPlan(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterShow(CLI::App& app, GlobalOptions& g, Runner* run);
@@ -32,6 +73,9 @@ void RegisterApply(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterEmulator(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterInstances(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterWhoami(CLI::App& app, GlobalOptions& g, Runner* run);
+void RegisterVersion(CLI::App& app, GlobalOptions& g, Runner* run);
+void RegisterCompletion(CLI::App& app, GlobalOptions& g, Runner* run);
+void RegisterMan(CLI::App& app, GlobalOptions& g, Runner* run);
 
 // True when stdout is a terminal and colour was not turned off (NO_COLOR too).
 bool UseColor(const GlobalOptions& g);

@@ -1,13 +1,14 @@
 // respec: declarative instance-type changes for ECS subscription instances.
+// The commands come from one table (cli/commands.cc).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "core/version.h"
 
 namespace respec::cli {
 
@@ -16,47 +17,41 @@ bool UseColor(const GlobalOptions& g) {
   return isatty(STDOUT_FILENO) == 1;
 }
 
+std::string VersionText(bool json);  // cmd_meta.cc
+
 }  // namespace respec::cli
 
 int main(int argc, char** argv) {
   using namespace respec::cli;
+  // `respec --version [--json]` needs no command.
+  if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) {
+    bool json = argc >= 3 && std::strcmp(argv[2], "--json") == 0;
+    std::cout << VersionText(json);
+    return argc <= 2 || json && argc == 3 ? 0 : 1;
+  }
   CLI::App app{"respec: declarative instance-type changes for Alibaba Cloud ECS subscription instances"};
-  app.set_version_flag("--version", std::string("respec ") + respec::kVersion);
-  app.require_subcommand(1);
-  // Global flags may come after the subcommand too (respec plan --endpoint URL).
-  app.fallthrough();
   GlobalOptions g;
-  if (const char* p = std::getenv("RESPEC_PROFILE")) g.profile = p;
-  app.add_option("--profile", g.profile, "Profile from respec.toml (also RESPEC_PROFILE)");
-  app.add_option("--config", g.config, "Config file (default: ./respec.toml, then $XDG_CONFIG_HOME/respec/config.toml)");
-  app.add_option("--endpoint", g.endpoint, "ECS API endpoint URL, e.g. http://127.0.0.1:8470 for respec emulator, or a template with {region}, e.g. https://ecs-vpc.{region}.aliyuncs.com");
-  app.add_flag("--no-color", g.no_color, "Never colour the output");
-  app.add_flag("-v,--verbose", g.verbose, "More log output (repeat for more); secrets are never logged");
-
   Runner run;
-  RegisterValidate(app, g, &run);
-  RegisterPlan(app, g, &run);
-  RegisterShow(app, g, &run);
-  RegisterGraph(app, g, &run);
-  RegisterApply(app, g, &run);
-  RegisterEmulator(app, g, &run);
-  RegisterInstances(app, g, &run);
-  RegisterWhoami(app, g, &run);
+  DefineCli(app, g, &run);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (std::string unknown = UnknownCommandMessage(app, argc, argv); !unknown.empty()) {
+      std::cerr << unknown << "\n";
+      return kExitError;
+    }
     int rc = app.exit(e);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? 0 : kExitError;
   }
   if (!run) {
     std::cerr << "respec: no command given; see respec --help\n";
-    return 1;
+    return kExitError;
   }
   try {
     return run();
   } catch (const std::exception& e) {
     std::cerr << "respec: internal error: " << e.what() << "\n";
-    return 1;
+    return kExitError;
   }
 }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <openssl/sha.h>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -364,6 +365,16 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
   CheckPlanConsistency(*plan, source, errors);
   return errors->size() == before;
 }
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
+  std::string out;
+  out.reserve(64);
+  for (unsigned char c : d) out += fmt::format("{:02x}", c);
+  return out;
+}
+
 
 bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error) {
   std::string tmp = path + ".tmp";

@@ -43,6 +43,9 @@ std::string PlanDigest(const Plan& plan);
 bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
                   std::vector<std::string>* errors);
 
+// Lower-case hex SHA-256 of `bytes`.
+std::string Sha256Hex(std::string_view bytes);
+
 // Writes atomically (temporary file + rename).
 bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error);
 bool LoadPlanFile(const std::string& path, Plan* plan, std::vector<std::string>* errors);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/terminal_text.h"
+#include "core/version.h"
 #include "plan/plan_file.h"
 #include "plan/steps.h"
 
@@ -212,10 +213,17 @@ std::string RenderText(const Plan& plan, const RenderOptions& o) {
   return out;
 }
 
-std::string RenderMarkdown(const Plan& plan, const RenderOptions& o) {
-  PlanView v = BuildView(plan);
-  std::string out = fmt::format("### respec plan: `{}`\n\n**{}**\n\nPlan digest: `{}`\n\n", MdEscape(plan.spec_path),
-                                v.summary, DigestFor(plan));
+namespace {
+
+// How much of the per-instance detail a Markdown rendering keeps.
+enum class MdDetail { kRows, kSummaries, kGroupsOnly };
+
+std::string MdHeader(const Plan& plan, const RenderOptions& o, const PlanView& v) {
+  const std::string digest = DigestFor(plan);
+  std::string out = fmt::format("### respec plan: `{}`\n\n**{}**\n\n", MdEscape(plan.spec_path), v.summary);
+  out += fmt::format("Plan `{}` · digest `{}` (apply refuses a plan whose content does not match it) · spec sha256 `{}` · respec {} "
+                     "(plan made by respec {})\n\n",
+                     plan.plan_id, digest, plan.spec_sha256, kVersion, MdEscape(plan.respec_version));
   out += "| Group | Upgrades | Downgrades | Blocked | Unchanged | Waves | Est. time | Price estimate |\n";
   out += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < v.groups.size(); ++i) {
@@ -227,26 +235,94 @@ std::string RenderMarkdown(const Plan& plan, const RenderOptions& o) {
   }
   out += fmt::format("\nEstimated duration {} in {} wave(s) at {:g} API calls/s.\n", Duration(v.schedule.seconds),
                      v.schedule.waves, plan.api_qps);
+  return out;
+}
+
+// Rows of `lines` grouped by `key` in first-seen order: (representative, count).
+template <typename Key>
+std::vector<std::pair<const PlanLine*, int>> Fold(const std::vector<PlanLine>& lines, Key key) {
+  std::vector<std::pair<const PlanLine*, int>> out;
+  std::unordered_map<std::string, size_t> at;
+  for (const auto& l : lines) {
+    auto [it, fresh] = at.emplace(key(l), out.size());
+    if (fresh) out.emplace_back(&l, 0);
+    ++out[it->second].second;
+  }
+  return out;
+}
+
+std::string BlockedReason(const PlanLine& l) { return fmt::format("{}", fmt::join(l.details, "; ")); }
+
+std::string MdBody(const PlanView& v, const Plan& plan, const RenderOptions& o, MdDetail detail) {
+  std::string out;
   if (!v.blocked.empty()) {
-    out += "\n#### Blocked\n\n| Instance | Group | Type | Reason |\n|---|---|---|---|\n";
-    for (const auto& l : v.blocked)
-      out += fmt::format("| `{}` | {} | {} → {} | {} |\n", l.instance_id, MdEscape(l.group), l.from, l.to,
-                         MdEscape(fmt::format("{}", fmt::join(l.details, "; "))));
+    out += "\n#### Blocked\n\n";
+    if (detail == MdDetail::kRows) {
+      out += "| Instance | Group | Type | Reason |\n|---|---|---|---|\n";
+      for (const auto& l : v.blocked)
+        out += fmt::format("| `{}` | {} | {} → {} | {} |\n", l.instance_id, MdEscape(l.group), l.from, l.to,
+                           MdEscape(BlockedReason(l)));
+    } else if (detail == MdDetail::kSummaries) {
+      out += "| Group | Instances | Example | Reason |\n|---|---:|---|---|\n";
+      for (const auto& [l, n] : Fold(v.blocked, [](const PlanLine& x) { return x.group + '\n' + BlockedReason(x); }))
+        out += fmt::format("| {} | {} | `{}` | {} |\n", MdEscape(l->group), n, l->instance_id,
+                           MdEscape(BlockedReason(*l)));
+    }
   }
   if (!v.changes.empty()) {
-    bool fold = int(v.changes.size()) > o.details_threshold;
-    out += fold ? fmt::format("\n<details><summary>{} change(s)</summary>\n\n", v.changes.size())
-                : std::string("\n#### Changes\n\n");
-    out += "| | Instance | Name | Group | From | To | Direction | Actions |\n|---|---|---|---|---|---|---|---|\n";
-    for (const auto& l : v.changes)
-      out += fmt::format("| ~ | `{}` | {} | {} | {} | {} | {} | {}: {} |\n", l.instance_id, MdEscape(l.name),
-                         MdEscape(l.group), l.from, l.to, l.direction, l.status, MdEscape(l.actions));
-    if (fold) out += "\n</details>\n";
+    if (detail == MdDetail::kRows) {
+      bool fold = int(v.changes.size()) > o.details_threshold;
+      out += fold ? fmt::format("\n<details><summary>{} change(s)</summary>\n\n", v.changes.size())
+                  : std::string("\n#### Changes\n\n");
+      out += "| | Instance | Name | Group | From | To | Direction | Actions |\n|---|---|---|---|---|---|---|---|\n";
+      for (const auto& l : v.changes)
+        out += fmt::format("| ~ | `{}` | {} | {} | {} | {} | {} | {}: {} |\n", l.instance_id, MdEscape(l.name),
+                           MdEscape(l.group), l.from, l.to, l.direction, l.status, MdEscape(l.actions));
+      if (fold) out += "\n</details>\n";
+    } else if (detail == MdDetail::kSummaries) {
+      out += "\n#### Changes by group\n\n| Group | Instances | From | To | Direction | Actions |\n"
+             "|---|---:|---|---|---|---|\n";
+      auto key = [](const PlanLine& x) {
+        return x.group + '\n' + x.from + '\n' + x.to + '\n' + x.direction + '\n' + x.status + '\n' + x.actions;
+      };
+      for (const auto& [l, n] : Fold(v.changes, key))
+        out += fmt::format("| {} | {} | {} | {} | {} | {}: {} |\n", MdEscape(l->group), n, l->from, l->to,
+                           l->direction, l->status, MdEscape(l->actions));
+    }
+  }
+  if (detail != MdDetail::kRows) {
+    out += fmt::format("\n> **Folded to fit a comment** (at most {} characters): the {} per-instance row(s) are {}. "
+                       "`respec show PLAN.json` lists every instance.\n",
+                       o.markdown_max_chars, v.changes.size() + v.blocked.size(),
+                       detail == MdDetail::kSummaries ? "summarised per group, type change and actions"
+                                                      : "counted in the group table only");
   }
   if (!plan.warnings.empty()) {
     out += "\n#### Warnings\n\n";
     for (const auto& w : plan.warnings) out += "- " + MdEscape(w) + "\n";
   }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const Plan& plan, const RenderOptions& o) {
+  PlanView v = BuildView(plan);
+  std::string head = MdHeader(plan, o, v);
+  const size_t cap = o.markdown_max_chars;
+  std::string out;
+  for (MdDetail d : {MdDetail::kRows, MdDetail::kSummaries, MdDetail::kGroupsOnly}) {
+    out = head + MdBody(v, plan, o, d);
+    if (cap == 0 || out.size() <= cap) return out;
+  }
+  // Still too long (thousands of groups or warnings): cut at a line and say so.
+  std::string note = fmt::format("\n> **Cut to fit a comment** (at most {} characters); `respec show PLAN.json` has "
+                                 "the whole plan.\n", cap);
+  size_t keep = cap > note.size() ? cap - note.size() : 0;
+  size_t nl = out.rfind('\n', keep);
+  out.resize(nl == std::string::npos ? 0 : nl + 1);
+  out += note;
+  if (out.size() > cap) out.resize(cap);
   return out;
 }
 

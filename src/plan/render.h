@@ -7,8 +7,10 @@
 //             schedule, the price estimate and the summary line. ANSI colour
 //             only when RenderOptions::color (the CLI passes UseColor()).
 //   json      the plan file itself (plan/plan_file.h).
-//   markdown  for a pull-request comment: summary table per group, blocked
-//             table, changes collapsed in <details> for large fleets.
+//   markdown  for a pull-request comment: plan id, digest, spec and respec
+//             version; summary table per group, blocked table, changes
+//             collapsed in <details> for large fleets; folded into per-group
+//             summaries when the comment would exceed markdown_max_chars.
 //   dot       Graphviz: steps clustered by group, group join nodes.
 // Errors: none. Threads: renderers are immutable; safe. Ownership: values.
 #pragma once
@@ -29,6 +31,10 @@ struct RenderOptions {
   bool color = false;
   bool show_unchanged = false;  // list unchanged instances too (text)
   int details_threshold = 20;   // markdown: collapse the change list above this many
+  // markdown: the comment stays within this many bytes (>= characters; GitHub
+  // stops at 65,536 characters) by folding per-instance rows into per-group
+  // summaries, saying what was folded. 0 = no limit.
+  size_t markdown_max_chars = 60000;
 };
 
 // One instance as the reviewer sees it.

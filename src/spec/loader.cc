@@ -42,6 +42,25 @@ std::string TooLarge(uint64_t size) {
                      kMaxSpecBytes);
 }
 
+// Standard input (`-f -`), bounded like a file; a pipe has no size up front.
+bool ReadStdinBounded(std::string* text, std::vector<Diagnostic>* diags) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      FileProblem(kStdinName, fmt::format("cannot read: {}", std::strerror(errno)), diags);
+      return false;
+    }
+    if (n == 0) return true;
+    if (text->size() + static_cast<size_t>(n) > kMaxSpecBytes) {
+      FileProblem(kStdinName, TooLarge(text->size() + static_cast<size_t>(n)), diags);
+      return false;
+    }
+    text->append(buf, static_cast<size_t>(n));
+  }
+}
+
 }  // namespace
 
 size_t CountTargets(const FleetSpec& spec) {
@@ -53,6 +72,10 @@ size_t CountTargets(const FleetSpec& spec) {
 bool LoadFleetSpec(const std::string& path, const Clock& clock, FleetSpec* out,
                    std::vector<Diagnostic>* diags) {
   std::string text;
+  if (path == "-") {
+    if (!ReadStdinBounded(&text, diags)) return false;
+    return LoadFleetSpecFromString(text, kStdinName, clock, out, diags);
+  }
   if (Status s = ReadFileBounded(path, kMaxSpecBytes, "fleet spec", &text); !s.ok()) {
     FileProblem(path, s.message(), diags);
     return false;

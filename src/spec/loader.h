@@ -24,6 +24,9 @@
 namespace respec {
 
 // `clock` decides what "in the past" means for reboot times and endTime.
+// `path` "-" reads standard input (bounded like a file), named kStdinName in
+// diagnostics.
+inline constexpr const char* kStdinName = "<stdin>";
 bool LoadFleetSpec(const std::string& path, const Clock& clock, FleetSpec* out,
                    std::vector<Diagnostic>* diags);
 

@@ -75,18 +75,23 @@ class Builder {
     return out;
   }
 
-  // A yyyy-MM-ddTHH:mmZ time that must lie in the future. `what` names it.
+  // An RFC 3339 time (offset allowed, whole minutes) that must lie in the
+  // future, returned in the API's UTC form yyyy-MM-ddTHH:mmZ. `what` names it.
   std::string FutureTime(const json& v, const YamlPath& path, const char* what) {
     if (!v.is_string()) return "";
     std::string s = v.get<std::string>();
     if (reported_.count(PathToString(path))) return s;  // malformed: already said
-    auto t = ParseUtcTime(s);
+    auto t = ParseRfc3339(s);
     if (!t) {
       Report(path, fmt::format("{} {} is not a valid date and time", what, DescribeValue(v)));
+      return s;
+    }
+    if (std::chrono::floor<std::chrono::minutes>(*t) != *t) {
+      Report(path, fmt::format("{} {} has seconds; the API takes whole minutes", what, s));
     } else if (*t <= now_) {
       Report(path, fmt::format("{} {} is in the past (it is now {})", what, s, FormatUtcMinutes(now_)));
     }
-    return s;
+    return FormatUtcMinutes(*t);
   }
 
   void ReadOptions(const json& obj, const YamlPath& path, TargetOptions* o) {

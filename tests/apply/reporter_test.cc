@@ -1,7 +1,11 @@
-// Reporters: every --json line validates against schemas/events.schema.json;
-// the text summary names OrderIds, error codes, RequestIds and what respec did.
+// Reporters: every --json line validates against schemas/events.schema.json,
+// the first is the version record and progress lines come from the reporter
+// itself (throttled on the virtual clock); the text summary names OrderIds,
+// error codes, RequestIds and what respec did; plain output carries a
+// periodic progress line with ETA; the live view never outgrows the terminal.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +15,7 @@
 #include <valijson/validator.hpp>
 
 #include "apply_fixture.h"
+#include "core/version.h"
 
 using namespace respec;
 using namespace respec::testing;
@@ -55,20 +60,19 @@ TEST_CASE("--json events, progress and summary validate against the schema") {
   auto insts = SomeWithFailure();
   Harness h(insts);
   std::ostringstream out;
-  auto json = MakeJsonReporter(out);
+  auto json = MakeJsonReporter(out, h.clock);
   Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
   Journal j(&h.store, "r-test", plan.plan_id);
   Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, json.get(), {});
   Summary s = ex.Run();
   REQUIRE(s.exit_code == 1);
-  // A progress line is throttled to once a second of real time; emit one directly too.
-  out << ProgressToJson(h.reporter.last_progress, h.clock.Now()) << "\n";
 
   EventSchema schema;
   std::istringstream lines(out.str());
   std::string line;
   std::map<std::string, int> kinds;
   std::string last_type;
+  std::vector<std::string> types;
   while (std::getline(lines, line)) {
     auto parsed = nlohmann::json::parse(line, nullptr, false);
     REQUIRE_FALSE(parsed.is_discarded());
@@ -78,26 +82,39 @@ TEST_CASE("--json events, progress and summary validate against the schema") {
     INFO(why);
     ++kinds[parsed.value("event", parsed.value("type", ""))];
     last_type = parsed["type"];
+    types.push_back(last_type);
   }
+  REQUIRE(types.size() > 2);
+  CHECK(types.front() == "version");
+  CHECK(std::count(types.begin(), types.end(), "version") == 1);
+  CHECK(types.back() == "summary");
+  CHECK(nlohmann::json::parse(out.str().substr(0, out.str().find('\n'))) ==
+        nlohmann::json({{"type", "version"}, {"format_version", 1}, {"respec_version", respec::kVersion}}));
   REQUIRE(kinds["run_started"] == 1);
   REQUIRE(kinds["instance_done"] == 3);
   REQUIRE(kinds["instance_failed"] == 1);
   REQUIRE(kinds["instance_compensated"] == 1);
   REQUIRE(kinds["summary"] == 1);
-  REQUIRE(kinds["progress"] >= 1);
+  // Progress lines: at most one per second of (virtual) time, only when something moved.
+  REQUIRE(kinds["progress"] >= 2);
 
   // The schema is not a rubber stamp: broken events are refused.
   std::string why;
   REQUIRE_FALSE(schema.Valid({{"type", "event"}, {"event", "instance_failed"}, {"time", "2026-01-01T00:00:00Z"}}, &why));
   REQUIRE_FALSE(schema.Valid({{"type", "event"}, {"event", "exploded"}, {"time", "2026-01-01T00:00:00Z"}}, &why));
   REQUIRE_FALSE(schema.Valid({{"type", "summary"}}, &why));
+  REQUIRE_FALSE(schema.Valid({{"type", "version"}, {"format_version", 2}, {"respec_version", "9"}}, &why));
+  // Additive fields are allowed: a consumer of format_version 1 ignores them.
+  nlohmann::json later = {{"type", "event"}, {"event", "message"}, {"time", "2026-01-01T00:00:00Z"},
+                          {"message", "x"}, {"added_in_a_later_release", 1}};
+  REQUIRE(schema.Valid(later, &why));
 }
 
 TEST_CASE("the text summary lists orders, failures with code, RequestId and what respec did") {
   auto insts = SomeWithFailure();
   Harness h(insts);
   std::ostringstream out;
-  auto plain = MakePlainReporter(out);
+  auto plain = MakePlainReporter(out, h.clock);
   Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
   Journal j(&h.store, "r-test", plan.plan_id);
   Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, plain.get(), {});
@@ -109,4 +126,79 @@ TEST_CASE("the text summary lists orders, failures with code, RequestId and what
   REQUIRE(text.find("respec: started again") != std::string::npos);
   REQUIRE(text.find("Apply incomplete: 3 changed") != std::string::npos);
   REQUIRE(s.instances.size() == 4);
+}
+
+TEST_CASE("plain output (CI logs) has a progress line with the ETA every interval of clock time") {
+  auto insts = SomeWithFailure();
+  Harness h(insts);
+  std::ostringstream out;
+  auto plain = MakePlainReporter(out, h.clock, Millis(1000));
+  Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
+  Journal j(&h.store, "r-test", plan.plan_id);
+  Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, plain.get(), {});
+  ex.Run();
+  std::istringstream lines(out.str());
+  std::string line;
+  std::vector<double> at;
+  while (std::getline(lines, line)) {
+    auto p = line.find("] progress: ");
+    if (p == std::string::npos) continue;
+    CHECK(line.find(" done, ") != std::string::npos);
+    CHECK(line.find(", ETA ") != std::string::npos);
+    at.push_back(std::stod(line.substr(1, p - 1)));
+  }
+  // The run takes a while of virtual time: several lines, 1 s apart at least.
+  INFO(out.str());
+  REQUIRE(at.size() >= 2);
+  for (size_t i = 1; i < at.size(); ++i) CHECK(at[i] - at[i - 1] >= 1.0 - 0.05);
+
+  // Never: no progress line at all.
+  std::ostringstream quiet;
+  auto none = MakePlainReporter(quiet, h.clock, Millis(0));
+  Progress p;
+  p.total = 3;
+  for (int i = 0; i < 100; ++i, h.clock.Advance(Millis(60000))) none->OnProgress(p);
+  CHECK(quiet.str().empty());
+}
+
+TEST_CASE("the live view cuts every redrawn line to the terminal width, read at each redraw") {
+  VirtualClock clock;
+  int columns = 80;
+  std::ostringstream out;
+  auto tty = MakeTtyReporter(out, clock, false, [&] { return columns; });
+  Progress p;
+  p.total = 1000;
+  p.done = 400;
+  p.in_flight = 20;
+  p.waiting = 580;
+  p.elapsed_s = 3725;
+  p.eta_s = 5000;
+  p.groups = {{"a-rather-long-group-name", 600, 300, 10, 290, 0, 0}, {"web", 400, 100, 10, 290, 3, 0}};
+  for (int width : {80, 40, 120, 20}) {
+    columns = width;
+    out.str("");
+    clock.Advance(Millis(1000));
+    tty->OnProgress(p);
+    std::string text = out.str();
+    // Strip the redraw prefix (cursor up, clear) and check every line.
+    auto esc = text.rfind("\x1b[J");
+    if (esc != std::string::npos) text = text.substr(esc + 3);
+    std::istringstream lines(text);
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      INFO(width << ": " << line);
+      CHECK(line.size() <= size_t(std::max(20, width) - 1));
+      CHECK(!line.empty());
+      ++n;
+    }
+    CHECK(n == 3);
+  }
+  // Wide enough: the full line with the bar and the ETA.
+  columns = 200;
+  clock.Advance(Millis(1000));
+  out.str("");
+  tty->OnProgress(p);
+  CHECK(out.str().find("ETA 1:23:20") != std::string::npos);
+  CHECK(out.str().find("[##########..........]") != std::string::npos);
 }

@@ -44,14 +44,18 @@ cmp -s show.json plan.json || fail "show --json differs from the plan file"
 head -1 g.dot | grep -q '^digraph respec_plan {' || fail "graph: not DOT"
 grep -q '"join_0" -> "join_1"' g.dot || fail "graph: no dependsOn edge"
 
-# 3. Blocked instances: listed, exit 1 unless --allow-blocked.
+# 3. Blocked instances: listed, exit 4 unless --allow-blocked; the saved plan is not offered for apply.
 "$BIN" --endpoint "$EP" plan -f "$SRC/examples/blocked.yaml" >b.txt 2>berr.txt; rc=$?
-[ $rc -eq 1 ] || fail "blocked: exit $rc, want 1"
+[ $rc -eq 4 ] || fail "blocked: exit $rc, want 4"
 for code in InvalidInstance.PreInstanceExpired OperationDenied.LocalDiskUnsupported \
             InvalidInstanceChargeType.ValueNotSupported InvalidInstanceId.NotFound; do
   grep -q "^  ! .*\[$code\]" b.txt || { cat b.txt; fail "blocked: $code not listed"; }
 done
 grep -q 'allow-blocked' berr.txt || fail "blocked: no hint"
+"$BIN" --endpoint "$EP" plan -f "$SRC/examples/blocked.yaml" --out blocked.json >/dev/null 2>berr.txt; rc=$?
+[ $rc -eq 4 ] || fail "blocked --out: exit $rc, want 4"
+grep -q 'apply it with' berr.txt && fail "blocked --out: offers to apply a plan it refused: $(cat berr.txt)"
+grep -q 'Saved the plan to blocked.json for review; it has blocked instances' berr.txt || fail "blocked --out: $(cat berr.txt)"
 "$BIN" --endpoint "$EP" plan -f "$SRC/examples/blocked.yaml" --allow-blocked >/dev/null 2>&1; rc=$?
 [ $rc -eq 0 ] || fail "--allow-blocked: exit $rc, want 0"
 

@@ -33,3 +33,22 @@ TEST_CASE("VirtualClock moves only when told") {
   c.Advance(Millis(500));
   CHECK(FormatUtcSeconds(c.Now()) == "2026-01-01T00:00:02Z");
 }
+
+TEST_CASE("ParseRfc3339 reads offsets, optional seconds, and returns UTC") {
+  auto utc = ParseUtcTime("2026-12-01T02:00Z");
+  REQUIRE(utc);
+  CHECK(ParseRfc3339("2026-12-01T02:00Z") == utc);
+  CHECK(ParseRfc3339("2026-12-01T02:00:00Z") == utc);
+  CHECK(ParseRfc3339("2026-12-01T10:00+08:00") == utc);
+  CHECK(ParseRfc3339("2026-12-01t10:00:00+08:00") == utc);
+  CHECK(ParseRfc3339("2026-11-30T21:00-05:00") == utc);
+  CHECK(ParseRfc3339("2026-12-01T07:30+05:30") == utc);
+  CHECK(ParseRfc3339("2026-12-01T02:00z") == utc);
+  CHECK(FormatUtcMinutes(*ParseRfc3339("2027-01-01T00:00+08:00")) == "2026-12-31T16:00Z");
+  for (const char* bad : {"", "2026-12-01T10:00+8:00", "2026-12-01T10:00+0800", "2026-12-01T10:00",
+                          "2026-12-01T10:00+24:00", "2026-12-01T10:00+08:60", "2026-12-01 10:00Z",
+                          "2026-12-01T10:00:00.5Z", "2026-02-30T10:00Z", "2026-12-01T10:00+08:00x"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseRfc3339(bad));
+  }
+}

@@ -1,6 +1,8 @@
 // Renderers: structure (PlanView) and the exact lines a reviewer reads.
 #include "plan_fixture.h"
 #include "plan/render.h"
+#include "core/version.h"
+#include "plan/plan_file.h"
 
 using namespace respec;
 using namespace respec::testing;
@@ -84,4 +86,44 @@ TEST_CASE("DOT shows steps, chains and the group join") {
   CHECK(d.find("\"join_0\" -> \"join_1\"") != std::string::npos);
   CHECK(d.find("cluster_1") != std::string::npos);
   CHECK(MakeRenderer(PlanFormat::kDot)->Render(p) == d);
+}
+
+TEST_CASE("markdown names the plan id, the plan's content digest, the spec and the respec version") {
+  Plan p = FleetPlan(2);
+  std::string md = RenderMarkdown(p, {});
+  CHECK(md.find("Plan `" + p.plan_id + "`") != std::string::npos);
+  REQUIRE_FALSE(PlanDigest(p).empty());
+  CHECK(md.find("digest `" + PlanDigest(p) + "`") != std::string::npos);
+  CHECK(md.find("spec sha256 `" + p.spec_sha256 + "`") != std::string::npos);
+  CHECK(md.find(std::string("respec ") + kVersion) != std::string::npos);
+  p.digest = "sha256:carried";
+  CHECK(RenderMarkdown(p, {}).find("digest `sha256:carried`") != std::string::npos);
+  CHECK(md.find("Folded") == std::string::npos);
+}
+
+TEST_CASE("markdown of a 10,000-instance plan stays under the limit by folding rows into group summaries") {
+  Plan p = FleetPlan(10000);
+  RenderOptions unlimited;
+  unlimited.markdown_max_chars = 0;
+  const std::string full = RenderMarkdown(p, unlimited);
+  REQUIRE(full.size() > 500000);  // a row per instance: far over any comment limit
+  const std::string md = RenderMarkdown(p, {});
+  WARN("10k plan Markdown: " << full.size() << " bytes unfolded, " << md.size() << " bytes folded");
+  CHECK(md.size() <= 60000);
+  CHECK(md.find("**Folded to fit a comment** (at most 60000 characters): the 10002 per-instance row(s) are "
+                "summarised per group, type change and actions") != std::string::npos);
+  // The group summary keeps the counts a reviewer needs.
+  CHECK(md.find("| web | 10000 | ecs.g6.large | ecs.g6.xlarge | upgrade | Running: modify, restart when finished |") !=
+        std::string::npos);
+  CHECK(md.find("i-web09999") == std::string::npos);
+  CHECK(md.find("Plan `" + p.plan_id + "`") != std::string::npos);
+  // A smaller cap folds further, down to the group table; every cap holds.
+  for (size_t cap : {20000u, 3000u, 1200u, 300u}) {
+    RenderOptions o;
+    o.markdown_max_chars = cap;
+    std::string small = RenderMarkdown(p, o);
+    INFO(cap);
+    CHECK(small.size() <= cap);
+    CHECK((small.find("Folded to fit") != std::string::npos || small.find("Cut to fit") != std::string::npos));
+  }
 }

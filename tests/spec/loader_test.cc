@@ -31,7 +31,7 @@ groups:
     targets:
       - selector: {role: web, env: prod}
         instanceType: ecs.c7.xlarge
-        reboot: {at: "2026-12-01T02:00Z"}
+        reboot: {at: "2026-12-01T10:00+08:00"}  # China time; sent as 02:00Z
       - instanceIds: [i-bp1demo000000000001]
         instanceType: ecs.g6.xlarge
         autoPay: true

@@ -97,13 +97,22 @@ TEST_CASE("enumerations: reboot, powerState, systemDiskCategory, operation") {
   CHECK(m[3] == "f.yaml:11:20: groups.web.targets[0].operation: operation must be upgrade or downgrade, got \"sidegrade\"");
 }
 
-TEST_CASE("times: the form yyyy-MM-ddTHH:mmZ, a real date, in the future") {
-  auto m = Messages(Spec(kTarget + "        reboot: {at: \"2026-12-01 02:00\"}\n        endTime: \"2027-01-01T00:00+08:00\"\n"));
+TEST_CASE("times: RFC 3339 with Z or an offset, a real date, in the future") {
+  auto m = Messages(Spec(kTarget + "        reboot: {at: \"2026-12-01 02:00\"}\n        endTime: \"2027-01-01T00:00+8:00\"\n"));
   REQUIRE(m.size() == 2);
-  CHECK(m[0] == "f.yaml:8:22: groups.web.targets[0].reboot.at: reboot time \"2026-12-01 02:00\" is not a UTC time in "
-                "the form yyyy-MM-ddTHH:mmZ, e.g. 2026-12-01T02:00Z");
-  CHECK(m[1] == "f.yaml:9:18: groups.web.targets[0].endTime: endTime \"2027-01-01T00:00+08:00\" is not a UTC time in "
-                "the form yyyy-MM-ddTHH:mmZ, e.g. 2027-01-01T00:00Z");
+  CHECK(m[0] == "f.yaml:8:22: groups.web.targets[0].reboot.at: reboot time \"2026-12-01 02:00\" is not an RFC 3339 "
+                "time, e.g. 2026-12-01T02:00Z or 2026-12-01T10:00+08:00");
+  CHECK(m[1] == "f.yaml:9:18: groups.web.targets[0].endTime: endTime \"2027-01-01T00:00+8:00\" is not an RFC 3339 "
+                "time, e.g. 2027-01-01T00:00Z or 2027-01-01T08:00+08:00");
+  m = Messages(Spec(kTarget + "        reboot: {at: \"2026-12-01T10:00:30+08:00\"}\n"));
+  REQUIRE(m.size() == 1);
+  CHECK(m[0] == "f.yaml:8:22: groups.web.targets[0].reboot.at: reboot time 2026-12-01T10:00:30+08:00 has seconds; "
+                "the API takes whole minutes");
+  // 08:00 in China on New Year's Day is midnight UTC, and it is now midnight UTC: the past.
+  m = Messages(Spec(kTarget + "        reboot: {at: \"2026-01-01T08:00+08:00\"}\n"));
+  REQUIRE(m.size() == 1);
+  CHECK(m[0] == "f.yaml:8:22: groups.web.targets[0].reboot.at: reboot time 2026-01-01T08:00+08:00 is in the past "
+                "(it is now 2026-01-01T00:00Z)");
   m = Messages(Spec(kTarget + "        reboot: {at: \"2025-12-31T23:59Z\"}\n        endTime: \"2026-02-30T00:00Z\"\n"));
   REQUIRE(m.size() == 2);
   CHECK(m[0] == "f.yaml:8:22: groups.web.targets[0].reboot.at: reboot time 2025-12-31T23:59Z is in the past "
