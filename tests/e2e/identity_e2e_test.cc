@@ -27,19 +27,29 @@ CredentialsResult Load(const IdentityEmulator& emu, std::map<std::string, std::s
   return LoadCredentials(src);
 }
 
+std::unique_ptr<ecs::EcsCloud> ClientFor(const IdentityEmulator& emu, std::shared_ptr<CredentialsProvider> p,
+                                         Clock* clock) {
+  ecs::EcsOptions o;
+  o.endpoint = emu.url();
+  std::string error, warning;
+  auto cloud = ecs::EcsCloud::Create(std::move(p), o, clock, &error, &warning);
+  REQUIRE(cloud);
+  return cloud;
+}
+
+Result<DescribeInstancesPage> ListHangzhou(ecs::EcsCloud& cloud) {
+  DescribeInstancesRequest req;
+  req.region = "cn-hangzhou";
+  return cloud.DescribeInstances(req);
+}
+
 // The provider signs a real ECS call the emulator accepts.
 void CheckWorks(const IdentityEmulator& emu, const CredentialsResult& r) {
   INFO((r.errors.empty() ? r.provider_name : r.errors.front()));
   REQUIRE(r.ok());
-  ecs::EcsOptions o;
-  o.endpoint = emu.url();
-  std::string error, warning;
   SystemClock clock;
-  auto cloud = ecs::EcsCloud::Create(r.provider, o, &clock, &error, &warning);
-  REQUIRE(cloud);
-  DescribeInstancesRequest req;
-  req.region = "cn-hangzhou";
-  auto page = cloud->DescribeInstances(req);
+  auto cloud = ClientFor(emu, r.provider, &clock);
+  auto page = ListHangzhou(*cloud);
   INFO((page.ok() ? "" : page.error().code + ": " + page.error().message));
   CHECK(page.ok());
 }
@@ -262,19 +272,13 @@ TEST_CASE("refresh over HTTP: 3-second credentials rotate during a run with no e
   env["ALIBABA_CLOUD_OIDC_TOKEN_FILE"] = emu.WriteFile("token", Jwt(600));
   auto r = Load(emu, env);
   REQUIRE(r.ok());
-  ecs::EcsOptions o;
-  o.endpoint = emu.url();
-  std::string error, warning;
   SystemClock clock;
-  auto cloud = ecs::EcsCloud::Create(r.provider, o, &clock, &error, &warning);
-  REQUIRE(cloud);
+  auto cloud = ClientFor(emu, r.provider, &clock);
   std::set<std::string> keys;
   const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(7500);
   int calls = 0;
   while (std::chrono::steady_clock::now() < end) {
-    DescribeInstancesRequest req;
-    req.region = "cn-hangzhou";
-    auto page = cloud->DescribeInstances(req);
+    auto page = ListHangzhou(*cloud);
     INFO((page.ok() ? "" : page.error().code));
     REQUIRE(page.ok());
     keys.insert(r.provider->Get().value().access_key_id);
@@ -301,15 +305,9 @@ TEST_CASE("a call that meets InvalidSecurityToken.Expired refreshes and is sent 
   auto r = LoadCredentials(src);
   REQUIRE(r.ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  ecs::EcsOptions o;
-  o.endpoint = emu.url();
-  std::string error, warning;
   SystemClock clock;
-  auto cloud = ecs::EcsCloud::Create(r.provider, o, &clock, &error, &warning);
-  REQUIRE(cloud);
-  DescribeInstancesRequest req;
-  req.region = "cn-hangzhou";
-  auto page = cloud->DescribeInstances(req);
+  auto cloud = ClientFor(emu, r.provider, &clock);
+  auto page = ListHangzhou(*cloud);
   INFO((page.ok() ? "" : page.error().code));
   CHECK(page.ok());
   CHECK(emu.api->StatsJson()["errors"].value("InvalidSecurityToken.Expired", 0) == 1);
