@@ -6,6 +6,9 @@ BUILD_TYPE ?= RelWithAsserts
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 600
 export CCACHE_BASEDIR := $(CURDIR)
+# Rehearsals run against the emulator only: never ask the ECS metadata service
+# (a real address) for credentials from make demo/test/bench/soak.
+export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
 .PHONY: all deps deps-test deps-fuzz build test demo asan fuzz bench soak package clean
