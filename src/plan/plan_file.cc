@@ -297,6 +297,9 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
     } catch (const nlohmann::json::parse_error& e) {
       errors->push_back(fmt::format("{}: not valid JSON (byte {}): {}", source, e.byte, e.what()));
       return false;
+    } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range: a number like 1e3080
+      errors->push_back(fmt::format("{}: not valid JSON: {}", source, e.what()));
+      return false;
     }
     errors->push_back(fmt::format("{}: not valid JSON", source));
     return false;

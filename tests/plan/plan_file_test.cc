@@ -102,6 +102,11 @@ TEST_CASE("broken files give clear errors, never a crash") {
   CHECK_FALSE(PlanFromJson("{\"format_version\": 1,", "t.json", &out, &errs));
   CHECK(errs.back().find("t.json: not valid JSON") != std::string::npos);
   errs.clear();
+  // Found by fuzz/plan_fuzz.cc: a number out of range threw past the parse_error handler.
+  CHECK_FALSE(PlanFromJson("{\"format_version\": 2, \"x\": 1e3080}", "t.json", &out, &errs));
+  CHECK(errs.back().find("t.json: not valid JSON: ") != std::string::npos);
+  CHECK(errs.back().find("number overflow") != std::string::npos);
+  errs.clear();
   CHECK_FALSE(PlanFromJson("[1,2]", "t.json", &out, &errs));
   CHECK(errs.back().find("not a respec plan file") != std::string::npos);
   errs.clear();
