@@ -229,10 +229,10 @@ TEST_CASE("DescribeResourcesModification: candidates with stock, by direction") 
   // same-size and mixed changes is the list price; docs/api-fidelity.md).
   CHECK(by_type.count("ecs.g6.xlarge") == 0);
   ResourcesModificationRequest rd{"cn-hangzhou", "i-bp1zg7", "Downgrade", "", false};
-  auto down = m.DescribeResourcesModification(rd);
-  REQUIRE(down.ok());
+  auto listed_down = m.DescribeResourcesModification(rd);
+  REQUIRE(listed_down.ok());
   bool g6_down = false;
-  for (const auto& c : down->candidates) g6_down |= c.type == "ecs.g6.xlarge";
+  for (const auto& c : listed_down->candidates) g6_down |= c.type == "ecs.g6.xlarge";
   CHECK(g6_down);
   CHECK(by_type.count("ecs.g7.xlarge") == 0);
   CHECK(by_type.count("ecs.g7.large") == 0);
