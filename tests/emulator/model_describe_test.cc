@@ -225,7 +225,15 @@ TEST_CASE("DescribeResourcesModification: candidates with stock, by direction") 
   REQUIRE(by_type.count("ecs.g7.8xlarge"));
   CHECK(by_type["ecs.g7.8xlarge"].status == "SoldOut");
   CHECK(by_type["ecs.g7.8xlarge"].status_category == "WithoutStock");
-  CHECK(by_type.count("ecs.g6.xlarge"));  // same size, other family
+  // Same size, other family, cheaper: a Downgrade (the emulator's rule for
+  // same-size and mixed changes is the list price; docs/api-fidelity.md).
+  CHECK(by_type.count("ecs.g6.xlarge") == 0);
+  ResourcesModificationRequest rd{"cn-hangzhou", "i-bp1zg7", "Downgrade", "", false};
+  auto listed_down = m.DescribeResourcesModification(rd);
+  REQUIRE(listed_down.ok());
+  bool g6_down = false;
+  for (const auto& c : listed_down->candidates) g6_down |= c.type == "ecs.g6.xlarge";
+  CHECK(g6_down);
   CHECK(by_type.count("ecs.g7.xlarge") == 0);
   CHECK(by_type.count("ecs.g7.large") == 0);
   CHECK(by_type.count("ecs.n1.large") == 0);   // retired

@@ -180,7 +180,9 @@ Reply HttpFixture::V3(const std::string& action, sign::Params params, SignOption
                           {"x-acs-signature-nonce", o.nonce.empty() ? NextNonce() : o.nonce},
                           {"x-acs-content-sha256", sign::Sha256Hex(body)}};
   if (!o.security_token.empty()) headers.emplace_back("x-acs-security-token", o.security_token);
-  if (o.v3_form_body) headers.emplace_back("content-type", "application/x-www-form-urlencoded");
+  // Sent on every V3 POST (libcurl would add it anyway) and signed, as the
+  // official SDKs do; omit_params {"content-type"} leaves it out.
+  headers.emplace_back("content-type", "application/x-www-form-urlencoded");
   sign::Params kept;
   for (auto& kv : headers)
     if (!Omitted(o, kv.first)) kept.push_back(kv);
