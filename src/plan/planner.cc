@@ -162,10 +162,10 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
   // The catalog entries the load checks targets and directions against.
   for (const auto& p : plan.instances) {
     if (p.verdict != Verdict::kChange) continue;
-    auto cat = live.catalogs.find(p.region);
-    if (cat == live.catalogs.end()) continue;
+    // DescribeInstanceTypes is global; the plan keeps the entries under the
+    // instance's region, where the plan check looks them up.
     for (const std::string* type : {&p.observed_type, &p.target_type})
-      if (auto t = cat->second.find(*type); t != cat->second.end()) plan.catalog[p.region][*type] = t->second;
+      if (auto t = live.catalog.find(*type); t != live.catalog.end()) plan.catalog[p.region][*type] = t->second;
   }
 
   auto g = CheckPlanGraph(plan, &spec);
