@@ -11,6 +11,7 @@ PKGS=(
   catch2 nlohmann-json3-dev libvalijson-dev libcli11-dev libfmt-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   nodejs curl time jq python3
+  libpq-dev postgresql
 )
 
 missing=()
