@@ -41,7 +41,7 @@ bench: build
 	@bash scripts/bench.sh $(BUILD)
 
 soak: build
-	cd $(BUILD) && RESPEC_SOAK=1 ctest --output-on-failure -R crash
+	cd $(BUILD) && RESPEC_SOAK=1 ctest --output-on-failure -R "crash|state_pg"
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -31,6 +31,7 @@ void RegisterGraph(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterApply(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterEmulator(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterInstances(CLI::App& app, GlobalOptions& g, Runner* run);
+void RegisterState(CLI::App& app, GlobalOptions& g, Runner* run);
 
 // True when stdout is a terminal and colour was not turned off (NO_COLOR too).
 bool UseColor(const GlobalOptions& g);

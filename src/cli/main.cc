@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   RegisterApply(app, g, &run);
   RegisterEmulator(app, g, &run);
   RegisterInstances(app, g, &run);
+  RegisterState(app, g, &run);
 
   try {
     app.parse(argc, argv);

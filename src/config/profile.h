@@ -30,6 +30,7 @@ struct Profile {
   std::string signature = "v3";       // "v3" (ACS3-HMAC-SHA256) | "v1" (RPC HMAC-SHA1)
   std::string credentials_profile;    // aliyun CLI profile name, "" = its current
   std::string state_dir = ".respec";  // journal and lock
+  std::string state_backend;          // "" = state_dir; postgresql://user@host:5432/db (no password)
   int connect_timeout_ms = 5000;
   int request_timeout_ms = 30000;
   int http_concurrency = 16;          // concurrent API calls during apply

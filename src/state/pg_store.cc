@@ -197,17 +197,15 @@ Status PgStateStore::AcquireLeases(const std::string& run_id, const std::vector<
         {arr, run_id}, &r);
   if (!s.ok()) return c.Abort(s);
   if (PQntuples(r.get()) > 0) {
-    if (conflict) {
-      conflict->run_id = PQgetvalue(r.get(), 0, 1);
-      conflict->host = PQgetvalue(r.get(), 0, 2);
-      conflict->pid = std::atoi(PQgetvalue(r.get(), 0, 3));
-      conflict->ci_run = PQgetvalue(r.get(), 0, 4);
-      conflict->plan_id = PQgetvalue(r.get(), 0, 5);
-      conflict->since = PQgetvalue(r.get(), 0, 6);
-    }
-    std::string inst = PQgetvalue(r.get(), 0, 0);
-    std::string who = conflict ? conflict->Describe() : std::string(PQgetvalue(r.get(), 0, 1));
-    return c.Abort(Status::Busy("instance " + inst + " is leased to " + who));
+    Holder h;
+    h.run_id = PQgetvalue(r.get(), 0, 1);
+    h.host = PQgetvalue(r.get(), 0, 2);
+    h.pid = std::atoi(PQgetvalue(r.get(), 0, 3));
+    h.ci_run = PQgetvalue(r.get(), 0, 4);
+    h.plan_id = PQgetvalue(r.get(), 0, 5);
+    h.since = PQgetvalue(r.get(), 0, 6);
+    if (conflict) *conflict = h;
+    return c.Abort(Status::Busy("instance " + std::string(PQgetvalue(r.get(), 0, 0)) + " is leased to " + h.Describe()));
   }
   s = c.Command(
       "INSERT INTO respec_leases (instance_id, run_id, host, pid, ci_run, plan_id, since, expires) "

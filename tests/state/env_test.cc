@@ -90,6 +90,10 @@ TEST_CASE("symlinked journal and lock paths are refused; their targets untouched
     Status s = store.AppendJournal("r-1", "p", {{{"ev", "begin"}}});
     REQUIRE(!s.ok());
     CHECK(s.message().find("not a regular file") != std::string::npos);
+    std::vector<nlohmann::json> recs;  // a reader opening a FIFO must not hang or read from it
+    Status r = store.LoadJournal("p", &recs);
+    REQUIRE(!r.ok());
+    CHECK(r.message().find("not a regular file") != std::string::npos);
   }
   CHECK(Slurp(victim) == "precious\n");
   CHECK(Mode(victim) == 0644);
