@@ -49,3 +49,15 @@ pg_restart() {
   _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-c listen_addresses='' -k $PG_DIR -c max_connections=100" start > /dev/null
 }
+
+# pg_test_begin: the preamble of the PostgreSQL shell tests — exit 77
+# (skipped) without server binaries; else a private $work (current
+# directory), an EXIT trap that stops the emulator and the server and
+# removes everything, and a started server ($PG_URL).
+pg_test_begin() {
+  if ! pg_available; then echo "SKIPPED: PostgreSQL server binaries not found"; exit 77; fi
+  work=$(mktemp -d)
+  trap 'stop_emulator; stop_pg; rm -rf "$work"' EXIT
+  cd "$work"
+  start_pg
+}
