@@ -142,4 +142,14 @@ set +e
 "$RESPEC" state show r-nonexistent --state-backend "$PG_URL" > /dev/null 2>&1
 [ $? != 0 ] || { echo "FAIL: state show of an unknown run exited 0"; exit 1; }
 set -e
+# A URL with a password is refused, and the password appears nowhere.
+set +e
+(cd runner-b && PGPASSWORD=Env5ecretPw "${R[@]}" apply plan.json --state-backend "postgresql://respec:Url5ecretPw@/respec?host=$PG_DIR" > pw.out 2>&1)
+rc=$?
+PGPASSWORD=Env5ecretPw "$RESPEC" state list --state-backend "$PG_URL" > pwlist.out 2>&1
+set -e
+[ "$rc" != 0 ] && grep -q "carries a password" runner-b/pw.out || { cat runner-b/pw.out; echo "FAIL: a URL with a password was not refused"; exit 1; }
+if grep -rqa -e Url5ecretPw -e Env5ecretPw "$work" || psql_q "SELECT * FROM respec_runs, respec_journal" | grep -q 5ecretPw; then
+  echo "FAIL: a password appears in an output, a file or the database"; exit 1
+fi
 echo "PASS"
