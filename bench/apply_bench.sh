@@ -69,13 +69,16 @@ R=("$RESPEC" --endpoint "$ENDPOINT")
 curl -sf "$ENDPOINT/_emulator/instances" > before.json
 stats_before=$(curl -sf "$ENDPOINT/_emulator/stats")
 
+# APPLY_STATE_BACKEND=postgresql://…: the shared state backend instead of the local directory (bench/state_bench.sh).
+STATE=(--state-dir state)
+[ -n "${APPLY_STATE_BACKEND:-}" ] && STATE=(--state-backend "$APPLY_STATE_BACKEND")
 rss_file=$work/rss
 start=$(date +%s.%N)
 set +e
 if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "%M" -o "$rss_file" "${R[@]}" apply plan.json --state-dir state > apply.out 2> apply.err
+  /usr/bin/time -f "%M" -o "$rss_file" "${R[@]}" apply plan.json "${STATE[@]}" > apply.out 2> apply.err
 else
-  "${R[@]}" apply plan.json --state-dir state > apply.out 2> apply.err
+  "${R[@]}" apply plan.json "${STATE[@]}" > apply.out 2> apply.err
 fi
 rc=$?
 set -e

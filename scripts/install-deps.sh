@@ -23,8 +23,9 @@ PKGS=(
   libboost-dev libboost-graph-dev
   catch2 nlohmann-json3-dev libcli11-dev libfmt-dev
   curl jq python3
+  libpq-dev
 )
-TEST_PKGS=(nodejs time python3-yaml tmux)
+TEST_PKGS=(nodejs time python3-yaml tmux postgresql)
 FUZZ_PKGS=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 [ "$profile" = test ] && PKGS+=("${TEST_PKGS[@]}")
 [ "$profile" = fuzz ] && PKGS+=("${FUZZ_PKGS[@]}")

@@ -25,7 +25,8 @@
 #include "apply/call_runner.h"
 #include "apply/executor.h"
 #include "apply/journal.h"
-#include "state/dir_store.h"
+#include "cli/state_backend.h"
+#include "state/lease_keeper.h"
 #include "apply/preflight.h"
 #include "apply/reporter.h"
 #include "cli/cloud_factory.h"
@@ -53,7 +54,9 @@ struct ApplyOpts {
   bool auto_approve = false;
   bool json = false;
   bool fail_fast = false;
-  std::string state_dir;
+  StateFlags state;
+  double lock_timeout_s = 0;
+  double lease_ttl_s = 60;
 };
 
 std::atomic<int> g_interrupts{0};
@@ -127,12 +130,6 @@ bool Approved(const ApplyOpts& o) {
   return true;
 }
 
-std::string StateDir(const ApplyOpts& o, const Profile& profile) {
-  if (!o.state_dir.empty()) return o.state_dir;
-  if (const char* e = std::getenv("RESPEC_STATE_DIR"); e && *e) return e;
-  return profile.state_dir.empty() ? ".respec" : profile.state_dir;
-}
-
 int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   if (o.plan_file.empty() == o.spec_file.empty()) {
     std::cerr << "respec apply: give either a plan file (respec apply PLAN.json) or a fleet spec (-f FLEET.yaml)\n";
@@ -180,31 +177,48 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     std::cerr << "respec apply: note: " << counts.blocked << " blocked instance(s) are left as they are\n";
   if (!o.spec_file.empty() && !Approved(o)) return 1;
 
-  const std::string state_dir = StateDir(o, profile);
-  DirStateStore store(state_dir);
+  auto opened = OpenStateStore(o.state, profile);
+  if (!opened.ok()) {
+    std::cerr << "respec apply: " << ForTerminal(opened.status().message()) << "\n";
+    return 1;
+  }
+  StateStore& store = *opened.value();
   RunRecord run;
   run.plan_id = plan.plan_id;
+  run.plan_digest = plan.digest;
   run.holder = ThisProcessHolder();
   run.started = FormatUtcSeconds(clock.Now());
   run.holder.plan_id = plan.plan_id;
   run.holder.since = run.started;
-  if (Status s = store.BeginRun(&run); !s.ok()) {
-    std::cerr << "respec apply: " << s.message() << "\n";
+  // Every instance the plan changes is leased before anything is read or sent.
+  std::vector<std::string> leased;
+  for (const auto& ip : plan.instances)
+    if (!ip.steps.empty()) leased.push_back(ip.instance_id);
+  const auto ttl = std::chrono::milliseconds(static_cast<long long>(o.lease_ttl_s * 1000));
+  if (Status s = BeginRunWithLeases(&store, &clock, &run, leased,
+                                    std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000)), ttl);
+      !s.ok()) {
+    // The holder's text comes from the store (another machine wrote it).
+    std::cerr << "respec apply: " << ForTerminal(s.message()) << "\n";
     return 1;
   }
+  LeaseKeeper keeper(&store, &clock, run.run_id, ttl, ttl / 3);
+  keeper.Start();
   auto loaded = LoadJournalState(&store, plan.plan_id);
   if (!loaded.ok()) {
     std::cerr << "respec apply: cannot read the journal: " << loaded.status().message() << "\n";
+    (void)store.EndRun(run.run_id, "failed");
     return 1;
   }
   JournalState resume = std::move(loaded).value();
   if (resume.runs > 0 && !o.json)
-    std::cerr << "respec apply: resuming from " << store.JournalPath(plan.plan_id) << " ("
-              << resume.steps_done.size() << " steps done, " << resume.finished.size() << " instances finished)\n";
+    std::cerr << "respec apply: resuming from " << store.Name() << " (" << resume.steps_done.size()
+              << " steps done, " << resume.finished.size() << " instances finished)\n";
 
   PreflightResult pre = CheckPlanAgainstLive(plan, stack.cloud(), resume.touched);
   if (pre.error) {
     std::cerr << "respec apply: cannot read live state: " << pre.error->Describe() << "\n";
+    (void)store.EndRun(run.run_id, "failed");
     return 1;
   }
   if (!pre.differences.empty()) {
@@ -212,6 +226,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
               << " instance(s) changed since it was made:\n";
     for (const auto& d : pre.differences) std::cerr << "  " << ForTerminal(d.Describe()) << "\n";
     std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
+    (void)store.EndRun(run.run_id, "refused");
     return kExitStalePlan;
   }
 
@@ -222,12 +237,25 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   eo.fail_fast = o.fail_fast;
   eo.resume = std::move(resume);
   eo.live = std::move(pre.live);
-  eo.interrupt_level = [] { return g_interrupts.load(); };
+  // A lost heartbeat (store unreachable, leases lost) = start nothing new.
+  eo.interrupt_level = [&keeper] { return std::max(g_interrupts.load(), keeper.failed() ? 1 : 0); };
   eo.waiter.time_scale = time_scale.scale;  // 1 unless a loopback rehearsal
   InstallSignalHandlers();
   auto runner = std::make_unique<ThreadPoolRunner>(std::max(1, profile.http_concurrency), &clock);
   Executor executor(&plan, stack.cloud(), &clock, runner.get(), &journal, reporter.get(), std::move(eo));
   Summary s = executor.Run();
+  keeper.Stop();
+  if (keeper.failed()) {
+    std::string unfinished;
+    int n = 0;
+    for (const auto& i : s.instances)
+      if (i.kind != InstanceOutcomeKind::kChanged && i.kind != InstanceOutcomeKind::kAlreadyApplied && n++ < 20)
+        unfinished += " " + i.instance_id;
+    std::cerr << "respec apply: the state backend " << store.Name() << " failed (" << keeper.error().message()
+              << "): started nothing new; " << n << " instance(s) unfinished:" << unfinished
+              << (n > 20 ? " …" : "") << "; run `respec apply` on the same plan again when it is back\n";
+    s.exit_code = 1;
+  }
   if (!o.json) {
     auto total = stack.retrying->Total();
     std::cerr << fmt::format("API: {} calls, {} requests, {} Throttling, {} LastOrderProcessing, {} transient\n",
@@ -254,8 +282,15 @@ void RegisterApply(CLI::App& app, GlobalOptions& g, Runner* run) {
   cmd->add_flag("--auto-approve", o->auto_approve, "With -f: apply without asking (pipelines)");
   cmd->add_flag("--json", o->json, "One JSON event per line (schemas/events.schema.json)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Start nothing new after the first failure");
-  cmd->add_option("--state-dir", o->state_dir,
+  cmd->add_option("--state-dir", o->state.state_dir,
                   "Journal and lock directory (default: RESPEC_STATE_DIR, else the profile's stateDir, .respec)");
+  cmd->add_option("--state-backend", o->state.backend,
+                  "Shared state: postgresql://user@host:5432/db (password from PGPASSWORD/~/.pgpass; "
+                  "also RESPEC_STATE_BACKEND or the profile's stateBackend)");
+  cmd->add_option("--lock-timeout", o->lock_timeout_s, "Seconds to wait for another run's lock or leases (default 0: refuse at once)")
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--lease-ttl", o->lease_ttl_s, "Seconds a lease outlives its last heartbeat (default 60)")
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->callback([run, o, &g] { *run = [o, &g] { return RunApply(*o, g); }; });
 }
 

@@ -27,6 +27,7 @@ constexpr CommandEntry kCommands[] = {
     {"instances", RegisterInstances},
     {"emulator", RegisterEmulator},
     {"whoami", RegisterWhoami},
+    {"state", RegisterState},
     {"version", RegisterVersion},
     {"completion", RegisterCompletion},
     {"man", RegisterMan},

@@ -76,6 +76,7 @@ void RegisterWhoami(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterVersion(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterCompletion(CLI::App& app, GlobalOptions& g, Runner* run);
 void RegisterMan(CLI::App& app, GlobalOptions& g, Runner* run);
+void RegisterState(CLI::App& app, GlobalOptions& g, Runner* run);
 
 // True when stdout is a terminal and colour was not turned off (NO_COLOR too).
 bool UseColor(const GlobalOptions& g);

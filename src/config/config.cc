@@ -130,7 +130,7 @@ class ProfileReader {
   }
 
   void ReadProfile(const toml::table& t, const std::string& where, Profile* p) {
-    UnknownKeys(t, {"region", "endpoint", "signature", "credentialsProfile", "caBundle", "stateDir", "connectTimeoutMs",
+    UnknownKeys(t, {"region", "endpoint", "signature", "credentialsProfile", "caBundle", "stateDir", "stateBackend", "connectTimeoutMs",
                     "requestTimeoutMs", "httpConcurrency", "retry", "rate"},
                 where);
     String(t, "region", where, &p->region);
@@ -144,6 +144,10 @@ class ProfileReader {
     String(t, "stateDir", where, &p->state_dir);
     if (const toml::node* n = t.get("stateDir"); n && p->state_dir.empty())
       Error(n->source(), where + ".stateDir: must not be empty");
+    String(t, "stateBackend", where, &p->state_backend);
+    if (const toml::node* n = t.get("stateBackend"); n && p->state_backend.rfind("postgresql://", 0) != 0 &&
+                                                     p->state_backend.rfind("postgres://", 0) != 0)
+      Error(n->source(), where + ".stateBackend: must be a postgresql:// URL (without a password)");
     Int(t, "connectTimeoutMs", where, 1, 600000, &p->connect_timeout_ms);
     Int(t, "requestTimeoutMs", where, 1, 3600000, &p->request_timeout_ms);
     Int(t, "httpConcurrency", where, 1, 256, &p->http_concurrency);

@@ -31,6 +31,7 @@ struct Profile {
   std::string credentials_profile;    // aliyun CLI profile name, "" = its current
   std::string ca_bundle;              // caBundle: PEM CAs for TLS; "" = SSL_CERT_FILE, CURL_CA_BUNDLE, system
   std::string state_dir = ".respec";  // journal and lock
+  std::string state_backend;          // "" = state_dir; postgresql://user@host:5432/db (no password)
   int connect_timeout_ms = 5000;
   int request_timeout_ms = 30000;
   int http_concurrency = 16;          // concurrent API calls during apply

@@ -1,23 +1,19 @@
 #include "state/dir_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <random>
+#include <string_view>
+
+#include "core/timefmt.h"
 
 namespace respec {
 
-DirStateStore::DirStateStore(std::string dir) : dir_(std::move(dir)) {}
+static std::string NowText() { return FormatUtcSeconds(std::chrono::system_clock::now()); }
 
-DirStateStore::~DirStateStore() {
-  for (auto& [plan, fd] : journal_fds_) ::close(fd);
-}
+DirStateStore::DirStateStore(std::string dir, Env* env) : dir_(std::move(dir)), env_(env), lock_(env) {}
+
+DirStateStore::~DirStateStore() = default;
 
 std::string DirStateStore::JournalPath(const std::string& plan_id) const {
   std::string safe;
@@ -28,22 +24,25 @@ std::string DirStateStore::JournalPath(const std::string& plan_id) const {
 
 Status DirStateStore::BeginRun(RunRecord* run) {
   std::string message;
-  if (!lock_.Acquire(dir_, run->started, &message)) return Status::Busy(message);
-  std::random_device rd;
-  char suffix[9];
-  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
-  std::string stamp;
-  for (char c : run->started)
-    if (std::isdigit(static_cast<unsigned char>(c))) stamp += c;
-  run->run_id = "r-" + stamp.substr(0, 14) + "-" + suffix;
+  if (!lock_.Acquire(dir_, run->started, &message))
+    return message.rfind("another apply holds", 0) == 0 ? Status::Busy(message) : Status::IOError(message);
+  run->run_id = NewRunId(run->started);
   run->holder.run_id = run->run_id;
   run->outcome = "running";
-  return Status::OK();
+  run_plans_[run->run_id] = run->plan_id;
+  // The run's own record (who, which plan and digest), read by ListRuns.
+  return AppendJournal(run->run_id, run->plan_id,
+                       {{{"ev", "run_begin"}, {"plan_id", run->plan_id}, {"plan_digest", run->plan_digest},
+                         {"host", run->holder.host}, {"pid", run->holder.pid}, {"ci_run", run->holder.ci_run},
+                         {"t", run->started}}});
 }
 
-Status DirStateStore::EndRun(const std::string&, const std::string&) {
+Status DirStateStore::EndRun(const std::string& run_id, const std::string& outcome) {
+  Status s;
+  if (auto it = run_plans_.find(run_id); it != run_plans_.end())
+    s = AppendJournal(run_id, it->second, {{{"ev", "run_end"}, {"outcome", outcome}, {"t", NowText()}}});
   lock_.Release();
-  return Status::OK();
+  return s;
 }
 
 Status DirStateStore::AcquireLeases(const std::string&, const std::vector<std::string>&, std::chrono::milliseconds,
@@ -56,39 +55,28 @@ Status DirStateStore::RenewLeases(const std::string&, std::chrono::milliseconds)
 
 Status DirStateStore::ReleaseLeases(const std::string&, const std::vector<std::string>&) { return Status::OK(); }
 
-Status DirStateStore::OpenJournal(const std::string& plan_id, int* out) {
-  auto it = journal_fds_.find(plan_id);
-  if (it != journal_fds_.end()) {
-    *out = it->second;
+Status DirStateStore::OpenJournal(const std::string& plan_id, WritableFile** out) {
+  auto it = journals_.find(plan_id);
+  if (it != journals_.end()) {
+    *out = it->second.get();
     return Status::OK();
   }
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return Status::IOError("cannot create state directory " + dir_ + ": " + ec.message());
-  const std::string path = JournalPath(plan_id);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IOError("cannot open journal " + path + ": " + std::strerror(errno));
-  // A torn last line from a crash must not glue onto our first record.
-  struct stat st{};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    char last = '\n';
-    if (::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n') {
-      if (::write(fd, "\n", 1) != 1) {
-        ::close(fd);
-        return Status::IOError("cannot write journal " + path + ": " + std::strerror(errno));
-      }
-    }
-  }
-  journal_fds_[plan_id] = fd;
-  *out = fd;
+  if (Status s = env_->CreateDir(dir_); !s.ok()) return s;
+  std::unique_ptr<WritableFile> file;
+  if (Status s = env_->OpenAppend(JournalPath(plan_id), &file); !s.ok()) return s;
+  // A torn last line from a crash must not glue onto our first record (readers skip empty lines).
+  if (file->Size() > 0)
+    if (Status s = file->Append("\n"); !s.ok()) return s;
+  *out = file.get();
+  journals_[plan_id] = std::move(file);
   return Status::OK();
 }
 
 Status DirStateStore::AppendJournal(const std::string& run_id, const std::string& plan_id,
                                     const std::vector<nlohmann::json>& records) {
   if (records.empty()) return Status::OK();
-  int fd = -1;
-  if (Status s = OpenJournal(plan_id, &fd); !s.ok()) return s;
+  WritableFile* file = nullptr;
+  if (Status s = OpenJournal(plan_id, &file); !s.ok()) return s;
   std::string lines;
   for (const auto& r : records) {
     nlohmann::json rec = r;
@@ -96,27 +84,21 @@ Status DirStateStore::AppendJournal(const std::string& run_id, const std::string
     lines += rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     lines += '\n';
   }
-  const std::string path = JournalPath(plan_id);
-  const char* p = lines.data();
-  size_t left = lines.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError("cannot write journal " + path + ": " + std::strerror(errno));
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  if (::fdatasync(fd) != 0) return Status::IOError("cannot sync journal " + path + ": " + std::strerror(errno));
-  return Status::OK();
+  if (Status s = file->Append(lines); !s.ok()) return s;
+  return file->Sync();
 }
 
 Status DirStateStore::ReadJournalFile(const std::string& path, std::vector<nlohmann::json>* records) const {
-  std::ifstream in(path);
-  if (!in) return Status::OK();  // no journal yet: no records
-  std::string line;
-  while (std::getline(in, line)) {
+  std::string text;
+  Status s = env_->ReadFile(path, kMaxJournalBytes, &text);
+  if (s.IsNotFound()) return Status::OK();  // no journal yet: no records
+  if (!s.ok()) return s;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
     if (line.empty()) continue;
     auto j = nlohmann::json::parse(line, nullptr, false);
     records->push_back(j.is_discarded() ? nlohmann::json() : std::move(j));
@@ -131,13 +113,13 @@ Status DirStateStore::LoadJournal(const std::string& plan_id, std::vector<nlohma
 
 Status DirStateStore::ListRuns(std::vector<RunRecord>* runs) {
   runs->clear();
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return Status::OK();
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("journal-", 0) == 0 && e.path().extension() == ".jsonl") files.push_back(e.path().string());
-  }
+  std::vector<std::string> names, files;
+  Status listed = env_->ListDir(dir_, &names);
+  if (listed.IsNotFound()) return Status::OK();
+  if (!listed.ok()) return listed;
+  for (const auto& name : names)
+    if (name.rfind("journal-", 0) == 0 && name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0)
+      files.push_back((std::filesystem::path(dir_) / name).string());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
     std::vector<nlohmann::json> recs;
@@ -148,25 +130,27 @@ Status DirStateStore::ListRuns(std::vector<RunRecord>* runs) {
       const std::string run = r.value("run", "");
       if (run.empty()) continue;
       const std::string ev = r.value("ev", "");
-      if (ev == "begin") {
+      if (ev == "run_begin" || (ev == "begin" && !index.count(run))) {
         RunRecord rr;
         rr.run_id = run;
         rr.plan_id = r.value("plan_id", "");
         rr.plan_digest = r.value("plan_digest", "");
         rr.started = r.value("t", "");
-        rr.outcome = "unknown";
+        rr.outcome = "abandoned";  // until its run_end: a run that died or still runs
         rr.holder.run_id = run;
         rr.holder.pid = r.value("pid", 0);
         rr.holder.host = r.value("host", "");
         rr.holder.ci_run = r.value("ci_run", "");
         rr.holder.plan_id = rr.plan_id;
+        if (lock_.held() && run_plans_.count(run)) rr.outcome = "running";
         rr.holder.since = rr.started;
         index[run] = runs->size();
         runs->push_back(std::move(rr));
-      } else if (ev == "end" && index.count(run)) {
+      } else if ((ev == "run_end" || ev == "end") && index.count(run)) {
         RunRecord& rr = (*runs)[index[run]];
         rr.finished = r.value("t", "");
-        rr.outcome = r.value("outcome", r.value("exit_code", 1) == 0 ? "succeeded" : "failed");
+        if (ev == "run_end" || rr.outcome == "abandoned")
+          rr.outcome = r.value("outcome", r.value("exit_code", 1) == 0 ? "succeeded" : "failed");
       }
     }
   }

@@ -10,7 +10,9 @@
 // returned as a null record, which ReplayJournal counts as unreadable.
 // Errors: Status. Threads: AppendJournal from one thread at a time; the
 // other methods from the owner's thread. Ownership: owns the lock and the
-// journal descriptors; releases them on destruction.
+// journal files; releases them on destruction. All I/O goes through Env
+// (state/env.h): directory 0700, files 0600, no symlinks followed, only
+// regular files; a journal bigger than kMaxJournalBytes is refused.
 #pragma once
 
 #include <map>
@@ -24,7 +26,8 @@ namespace respec {
 
 class DirStateStore final : public StateStore {
  public:
-  explicit DirStateStore(std::string dir);
+  static constexpr size_t kMaxJournalBytes = 512u << 20;
+  explicit DirStateStore(std::string dir, Env* env = Env::Default());
   ~DirStateStore() override;
 
   std::string Name() const override { return "directory " + dir_; }
@@ -44,12 +47,14 @@ class DirStateStore final : public StateStore {
   const std::string& dir() const { return dir_; }
 
  private:
-  Status OpenJournal(const std::string& plan_id, int* fd);
+  Status OpenJournal(const std::string& plan_id, WritableFile** file);
   Status ReadJournalFile(const std::string& path, std::vector<nlohmann::json>* records) const;
 
   std::string dir_;
+  Env* env_;
   ApplyLock lock_;
-  std::map<std::string, int> journal_fds_;  // plan_id -> descriptor
+  std::map<std::string, std::unique_ptr<WritableFile>> journals_;  // plan_id -> open journal
+  std::map<std::string, std::string> run_plans_;  // run_id -> plan_id of runs begun here
 };
 
 }  // namespace respec

@@ -1,6 +1,9 @@
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 
 #include "state/state_store.h"
 
@@ -13,6 +16,16 @@ std::string Holder::Describe() const {
   if (!plan_id.empty()) s += ", plan " + plan_id;
   if (!since.empty()) s += ", since " + since;
   return s + ")";
+}
+
+std::string NewRunId(const std::string& started) {
+  std::random_device rd;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
+  std::string stamp;
+  for (char c : started)
+    if (std::isdigit(static_cast<unsigned char>(c))) stamp += c;
+  return "r-" + stamp.substr(0, 14) + "-" + suffix;
 }
 
 Holder ThisProcessHolder() {

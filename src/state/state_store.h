@@ -96,4 +96,7 @@ class StateStore {
 // CI_PIPELINE_ID, BUILD_ID, …); run_id, plan_id and since are left to the caller.
 Holder ThisProcessHolder();
 
+// A fresh run id: "r-YYYYMMDDhhmmss-xxxxxxxx" from an RFC 3339 start time.
+std::string NewRunId(const std::string& started);
+
 }  // namespace respec
