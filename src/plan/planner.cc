@@ -47,7 +47,7 @@ std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vecto
     if (g.max_failures >= 0)
       c.max_failures = g.max_failures;
     else
-      c.max_failures = depended_on[g.name] ? 0 : c.max_unavailable;  // graph.h
+      c.max_failures = DefaultMaxFailures(depended_on[g.name], c.max_unavailable);
     out.push_back(std::move(c));
   }
   return out;
