@@ -172,3 +172,22 @@ TEST_CASE("restoring the power state retries the start within its own budget") {
     CHECK(s.exit_code == 1);
   }
 }
+
+TEST_CASE("a stop whose effect shows just after the step timeout completes the step") {
+  // The last regular poll sees Stopping; the effect lands before the timeout's re-read.
+  std::vector<Inst> insts = {Down("i-edge")};
+  emulator::Timing t;
+  t.stop = Millis(7500);
+  Harness h(insts, 7, t);
+  ExecutorOptions opt;
+  opt.step_timeout = Millis(8000);
+  Summary s = h.Run(MakeTestPlan(insts), opt);
+  bool late = false;
+  for (const auto& e : h.reporter.events)
+    late |= e.kind == EventKind::kStepSucceeded && e.message == "observed after the step timeout";
+  CHECK(late);
+  CHECK(s.exit_code == 0);
+  CHECK(Outcome(s, "i-edge").kind == InstanceOutcomeKind::kChanged);
+  CHECK(h.Truth()["i-edge"].type == "ecs.g7.xlarge");
+  CHECK(h.Truth()["i-edge"].status == kRunning);
+}
