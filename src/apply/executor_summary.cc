@@ -97,6 +97,7 @@ InstanceOutcome Executor::Impl::OutcomeOf(const InstanceRun& r) const {
     o.kind = InstanceOutcomeKind::kFailed;
     o.action = "unknown: " + (why == unobserved.end() ? std::string("not observed") : why->second) +
                (r.action.empty() ? "" : " (respec: " + r.action + ")");
+    if (!o.error) o.error = MakeCloudError("Respec.NotObserved", "the final read did not show the instance");
     return o;
   }
   const Instance& live = *r.live;
@@ -124,6 +125,7 @@ InstanceOutcome Executor::Impl::OutcomeOf(const InstanceRun& r) const {
     o.kind = InstanceOutcomeKind::kFailed;
     o.action = "after apply it is " + live.type + ", " + live.status + " (expected " + r.ip->target_type +
                (r.ip->final_status.empty() ? "" : ", " + r.ip->final_status) + ")";
+    if (!o.error) o.error = MakeCloudError("Respec.LiveMismatch", o.action);
   }
   if (WantsRunning(r) && live.status != kRunning)
     o.action = "left " + live.status + ": it did not come back Running; start it by hand";

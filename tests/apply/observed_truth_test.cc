@@ -48,6 +48,8 @@ TEST_CASE("the summary reports the live state read after respec's last action") 
   CHECK(o.final_status == kStopped);
   CHECK(o.kind == InstanceOutcomeKind::kFailed);
   CHECK(o.action.find("start it by hand") != std::string::npos);
+  REQUIRE(o.error);  // a failed outcome always carries an error (schemas/events.schema.json)
+  CHECK(o.error->code == "Respec.LiveMismatch");
   CHECK(s.exit_code == 1);
 }
 
@@ -63,6 +65,8 @@ TEST_CASE("an instance the final read misses is reported unknown, with why, and 
   CHECK(o.final_status == "unknown");
   CHECK(o.action.find("unknown") != std::string::npos);
   CHECK(o.action.find("InternalError") != std::string::npos);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.NotObserved");
   CHECK(s.changed == 0);
   CHECK(s.exit_code == 1);
 }
