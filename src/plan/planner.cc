@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/sha.h>
 
 #include "core/timefmt.h"
@@ -51,6 +52,20 @@ std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vecto
     out.push_back(std::move(c));
   }
   return out;
+}
+
+// Upgrades with autoPay: false place orders nobody pays: say so up front.
+std::string UnpaidOrderWarning(const std::vector<InstancePlan>& ins) {
+  std::vector<std::string> ids;
+  for (const auto& p : ins)
+    if (p.verdict == Verdict::kChange && p.direction == Direction::kUpgrade && p.options.auto_pay == false)
+      ids.push_back(p.instance_id);
+  if (ids.empty()) return "";
+  std::string list = ids.size() > 5 ? fmt::format("{}, ...", fmt::join(ids.begin(), ids.begin() + 5, ", "))
+                                    : fmt::format("{}", fmt::join(ids, ", "));
+  return fmt::format("{} upgrade(s) with autoPay: false ({}): each order takes effect only once it is paid "
+                     "in the console; until then the instance keeps its old type",
+                     ids.size(), list);
 }
 
 }  // namespace
@@ -132,6 +147,7 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     return out;
   }
   plan.warnings = std::move(v.warnings);
+  if (auto w = UnpaidOrderWarning(plan.instances); !w.empty()) plan.warnings.push_back(std::move(w));
 
   // plan_id: the spec, the time and everything observed; it seeds the
   // ClientTokens, so resuming this plan file reuses them and a later plan

@@ -98,3 +98,15 @@ TEST_CASE("planner-made: reboot at a time places the order with RebootTime and r
   CHECK(h.Truth()["i-rebootat1"].type == "ecs.g7.2xlarge");
   CHECK(s.instances.at(0).final_status == kRunning);
 }
+
+TEST_CASE("planner-made: an upgrade with autoPay false is warned about up front") {
+  std::vector<Inst> insts = {Inst{"i-unpaid01", "g", "ecs.g7.xlarge", "ecs.g7.xlarge", kRunning, 0}};
+  Harness h(insts);
+  Plan plan = PlanFor(h, "i-unpaid01", "ecs.g7.2xlarge", "        autoPay: false\n");
+  bool warned = false;
+  for (const auto& w : plan.warnings)
+    warned |= w.find("autoPay: false") != std::string::npos && w.find("i-unpaid01") != std::string::npos;
+  CHECK(warned);
+  Plan paid = PlanFor(h, "i-unpaid01", "ecs.g7.2xlarge");
+  for (const auto& w : paid.warnings) CHECK(w.find("autoPay") == std::string::npos);
+}
