@@ -128,8 +128,9 @@ void Executor::Impl::Emit(EventKind k, const InstanceRun* r, std::string message
 
 void Executor::Impl::CheckTimeouts() {
   const auto now = clock->Now();
-  const Millis limit = Scaled(opt.step_timeout);
   for (auto& r : runs) {
+    const bool order = r.op == Op::kModify && r.waiting_for == WaitFor::kType;
+    const Millis limit = Scaled(order ? opt.order_deadline : opt.step_timeout);
     if (r.state != RunState::kWatching || now - r.op_since < limit) continue;
     waiter.Cancel(static_cast<uint64_t>(Index(r)));
     r.state = RunState::kIdle;

@@ -210,6 +210,19 @@ void Executor::Impl::OnCallError(InstanceRun& r, CloudError e) {
   Fail(r, e);
 }
 
+// An order placed but not in effect within order_deadline: its own outcome.
+CloudError Executor::Impl::OrderPending(const InstanceRun& r) const {
+  const std::string order = r.order_id.empty() ? std::string("(no OrderId)") : r.order_id;
+  const bool unpaid = r.ip->direction == Direction::kUpgrade && r.ip->options.auto_pay == false;
+  CloudError e = MakeCloudError(
+      "Respec.OrderPending",
+      unpaid ? "order " + order + " placed; it waits for payment in the console (autoPay: false)"
+             : "order " + order + " placed; the new type did not show within " +
+                   std::to_string(Scaled(opt.order_deadline).count() / 1000) + " s");
+  e.instance_id = r.ip->instance_id;
+  return e;
+}
+
 void Executor::Impl::HandleWatchResult(const WatchResult& w) {
   InstanceRun& r = runs[w.key];
   if (r.state != RunState::kWatching) return;
@@ -231,6 +244,7 @@ void Executor::Impl::HandleWatchResult(const WatchResult& w) {
     case OnSeen::kTimeoutVerdict: break;
   }
   if (EffectShows(r.waiting_for, *r.live, r.ip->target_type)) return StepDone(r, "observed after the step timeout", false);
+  if (r.op == Op::kModify && r.waiting_for == WaitFor::kType) return Fail(r, OrderPending(r));
   CloudError e = MakeCloudError("Respec.StepTimeout", std::string("no effect of ") + OpName(r.op) +
                                                           " observed after " +
                                                           std::to_string(Scaled(opt.step_timeout).count() / 1000) +

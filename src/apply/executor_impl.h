@@ -124,6 +124,7 @@ struct Executor::Impl {
   void OnCallResult(InstanceRun& r, CallSlot& slot);
   void OnCallError(InstanceRun& r, CloudError e);
   void HandleWatchResult(const WatchResult& w);
+  CloudError OrderPending(const InstanceRun& r) const;
 
   // executor_steps.cc
   void Advance(InstanceRun& r);

@@ -195,3 +195,23 @@ TEST_CASE("a stop whose effect shows just after the step timeout completes the s
   CHECK(h.Truth()["i-edge"].type == "ecs.g7.xlarge");
   CHECK(h.Truth()["i-edge"].status == kRunning);
 }
+
+TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome within the order deadline") {
+  std::vector<Inst> insts = {Up("i-unpaid")};
+  Harness h(insts);
+  Plan plan = MakeTestPlan(insts);
+  plan.instances[0].options.auto_pay = false;
+  Summary s = h.Run(plan);
+  const auto& o = Outcome(s, "i-unpaid");
+  REQUIRE(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.OrderPending");
+  CHECK(o.error->message.find("order " + o.order_id + " placed; it waits for payment in the console") !=
+        std::string::npos);
+  CHECK_FALSE(o.order_id.empty());
+  CHECK(s.elapsed_s < 120);  // virtual time: bounded by the order deadline, not the 30-minute step timeout
+  CHECK(h.cloud.Count("RebootInstance") == 0);
+  CHECK(h.Truth()["i-unpaid"].status == kRunning);
+  CHECK(o.final_status == kRunning);
+  CHECK(s.exit_code == 1);
+}
