@@ -22,6 +22,7 @@ MUTANTS=(
   'src/apply/executor_summary.cc%s/      if (type_ok) {/      if (true) {/%already applied needs the journal AND the live type: a cloud that lost the change is not'
   'src/apply/executor_calls.cc%s/  slot.journaled = !(r.goal == Goal::kRestore && op == Op::kStart);/  slot.journaled = true;/%a journal that fails stops new work; no unjournaled call but the restoring start'
   'src/apply/executor.cc%s/    Watch(r, WaitFor::kObserve, r.op, OnSeen::kTimeoutVerdict);/    Fail(r, MakeCloudError("Respec.StepTimeout", "")); continue;/%a stop whose effect shows just after the step timeout completes the step'
+  'src/apply/executor.cc%s/    const bool order = r.op == Op::kModify \&\& r.waiting_for == WaitFor::kType;/    const bool order = false;/%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
 )
 want=("$@")
 n=0; killed=0; survived=0
