@@ -130,7 +130,9 @@ void Executor::Impl::CheckTimeouts() {
   const auto now = clock->Now();
   for (auto& r : runs) {
     const bool order = r.op == Op::kModify && r.waiting_for == WaitFor::kType;
-    const Millis limit = Scaled(order ? opt.order_deadline : opt.step_timeout);
+    // The order deadline is not shrunk by a rehearsal's time scale: API
+    // retries and backoff run in real time, and 60 s is bounded anyway.
+    const Millis limit = order ? opt.order_deadline : Scaled(opt.step_timeout);
     if (r.state != RunState::kWatching || now - r.op_since < limit) continue;
     waiter.Cancel(static_cast<uint64_t>(Index(r)));
     r.state = RunState::kIdle;

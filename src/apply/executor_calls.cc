@@ -218,7 +218,7 @@ CloudError Executor::Impl::OrderPending(const InstanceRun& r) const {
       "Respec.OrderPending",
       unpaid ? "order " + order + " placed; it waits for payment in the console (autoPay: false)"
              : "order " + order + " placed; the new type did not show within " +
-                   std::to_string(Scaled(opt.order_deadline).count() / 1000) + " s");
+                   std::to_string(opt.order_deadline.count() / 1000) + " s");
   e.instance_id = r.ip->instance_id;
   return e;
 }
