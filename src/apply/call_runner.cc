@@ -41,14 +41,8 @@ void ThreadPoolRunner::Submit(uint64_t token, Work work, const std::string& lane
     std::lock_guard<std::mutex> l(mu_);
     lanes_[lane].emplace_back(token, std::move(work));
     ++queued_;
-    ++outstanding_;
   }
   work_cv_.notify_one();
-}
-
-size_t ThreadPoolRunner::Outstanding() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return outstanding_;
 }
 
 void ThreadPoolRunner::WorkerLoop() {
@@ -86,7 +80,6 @@ std::optional<uint64_t> ThreadPoolRunner::WaitForCompletion(TimePoint deadline) 
   if (done_.empty()) return std::nullopt;
   uint64_t t = done_.front();
   done_.pop_front();
-  --outstanding_;
   return t;
 }
 

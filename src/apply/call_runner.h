@@ -46,7 +46,6 @@ class CallRunner {
   // A finished token, or nullopt when `deadline` (clock time) passed first.
   // May return early (nullopt) so the caller can check for interrupts.
   virtual std::optional<uint64_t> WaitForCompletion(TimePoint deadline) = 0;
-  virtual size_t Outstanding() const = 0;  // submitted, not yet collected
 };
 
 class InlineRunner final : public CallRunner {
@@ -54,7 +53,6 @@ class InlineRunner final : public CallRunner {
   explicit InlineRunner(Clock* clock) : clock_(clock) {}
   void Submit(uint64_t token, Work work, const std::string& lane = "") override;
   std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
-  size_t Outstanding() const override { return done_.size(); }
 
  private:
   Clock* clock_;
@@ -69,7 +67,6 @@ class ThreadPoolRunner final : public CallRunner {
   ~ThreadPoolRunner() override;
   void Submit(uint64_t token, Work work, const std::string& lane = "") override;
   std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
-  size_t Outstanding() const override;
 
  private:
   void WorkerLoop();
@@ -83,7 +80,6 @@ class ThreadPoolRunner final : public CallRunner {
   std::string last_lane_;  // round robin: the next pick starts after it
   size_t queued_ = 0;
   std::deque<uint64_t> done_;
-  size_t outstanding_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -55,6 +55,14 @@ struct ExecutorOptions {
   WaiterOptions waiter;
   Millis step_timeout{30 * 60 * 1000};  // no effect observed after this long: fail the step
   int max_repairs = 5;                  // wrong-state re-reads per step
+  // Restoring the power state after a failure has its own budget: this many
+  // StartInstance calls, within this long after the failure.
+  int restore_attempts = 5;
+  Millis restore_timeout{30 * 60 * 1000};
+  // An order whose new type does not show this long after it was placed
+  // (6x the seeds' 10 s; e.g. unpaid, autoPay: false) is reported as
+  // Respec.OrderPending instead of waited for until step_timeout.
+  Millis order_deadline{60 * 1000};
   std::function<int()> interrupt_level;  // 0 none, 1 soft, 2 hard; may be empty
   JournalState resume;                   // an earlier run of the same plan
   std::map<std::string, Instance> live;  // preflight's observation (may be empty)

@@ -1,5 +1,15 @@
-// Private to apply/executor*.cc: the executor's state. executor.cc holds
-// the loop and scheduling, executor_steps.cc what each step does.
+// Private to apply/executor*.cc: the executor's state. The Schedule decides
+// when an instance may start; each instance is then a small state machine
+// (InstanceRun::state) driven by call results and observations:
+//
+//   kPending -> kIdle -> kCalling -> kIdle | kWatching -> kIdle ... -> kDone
+//                 any failure: goal = kRestore, a fresh read, then restore
+//                 the power state (start it again) -> kFailed
+//   kPending -> kSkipped (dependency broken, interrupt, budget exceeded)
+//
+// executor.cc holds the loop, executor_steps.cc what each step does,
+// executor_calls.cc how calls and journal syncs go out and come back,
+// executor_summary.cc progress and the observed summary.
 #pragma once
 
 #include <map>
@@ -9,52 +19,50 @@
 #include <vector>
 
 #include "apply/executor.h"
+#include "apply/schedule.h"
 
 namespace respec {
 
-enum class RunState { kPending, kActive, kDone, kFailed, kSkipped };
-enum class Phase { kIdle, kCalling, kWatching };
+enum class RunState { kPending, kIdle, kCalling, kWatching, kDone, kDoneEarlier, kFailed, kSkipped };
+// The action in progress (also the waiter's learning bucket, OpName).
+enum class Op { kNone, kObserve, kWaitStable, kStop, kModify, kStart, kReboot };
+// What the instance works towards: the plan's chain, or its power state
+// before apply after a failure.
+enum class Goal { kPlan, kRestore };
+// What an observation means when it arrives.
+enum class OnSeen { kRedecide, kCompleteStep, kTimeoutVerdict };
+
+const char* OpName(Op op);
+// Whether `inst` shows the effect a watch for `what` waits for (a late look,
+// after the step timeout).
+bool EffectShows(WaitFor what, const Instance& inst, const std::string& target_type);
 
 struct InstanceRun {
   const InstancePlan* ip = nullptr;
-  int group = 0;  // index into Executor::Impl::groups
   RunState state = RunState::kPending;
-  Phase phase = Phase::kIdle;
+  Goal goal = Goal::kPlan;
+  Op op = Op::kNone;
+  OnSeen on_seen = OnSeen::kRedecide;
+  WaitFor waiting_for = WaitFor::kObserve;
   size_t next = 0;  // index into ip->steps
-  bool compensating = false;
-  bool watch_is_effect = false;  // true: the watch completes the step; false: re-decide
-  bool unavailable = false;
-  bool stopped_by_respec = false;
-  bool restarted_after_failure = false;
-  bool made_call = false;
-  bool have_live = false;
-  Instance live;
-  std::string op;  // the action in progress: stop | modify | start | reboot | wait_stable | observe
   TimePoint op_since;
-  int repairs = 0;
+  TimePoint restore_since;
+  int repairs = 0;          // wrong-state re-reads of the current step
+  int restarts = 0;         // StartInstance calls sent while restoring
+  bool stopped_by_respec = false;  // this run or an earlier one sent (or may have sent) a stop
+  std::optional<Instance> live;    // last observation
   std::string order_id;
   std::optional<CloudError> error;
   std::string action;
   std::string reason;
-  bool already_applied = false;
-};
-
-struct GroupRun {
-  GroupConstraint c;
-  std::vector<int> deps;  // transitive dependsOn, group indexes
-  int unavailable = 0;
-  int failures = 0;
-  int unresolved = 0;  // pending + active
-  int total = 0;
-  bool over_budget() const { return failures > c.max_failures; }
 };
 
 struct CallSlot {
   int run = -1;  // -1: a waiter poll or a journal sync
-  bool is_sync = false;
+  Op op = Op::kNone;  // kNone: a poll or a sync
+  bool journaled = true;  // false: may go out even if its record is not durable
   std::vector<nlohmann::json> sync_batch;
   Status sync_status;
-  std::string op;
   DescribeInstancesRequest poll;
   std::optional<Result<Ack>> ack;
   std::optional<Result<ModifyPrepaySpecResult>> modify;
@@ -62,9 +70,7 @@ struct CallSlot {
 };
 
 struct Executor::Impl {
-  Impl(const Plan* p, Cloud* c, Clock* k, CallRunner* r, Journal* j, Reporter* rep, ExecutorOptions o)
-      : plan(p), cloud(c), clock(k), runner(r), journal(j), reporter(rep), opt(std::move(o)),
-        waiter(k, opt.waiter) {}
+  Impl(const Plan* p, Cloud* c, Clock* k, CallRunner* r, Journal* j, Reporter* rep, ExecutorOptions o);
 
   const Plan* plan;
   Cloud* cloud;
@@ -74,15 +80,9 @@ struct Executor::Impl {
   Reporter* reporter;
   ExecutorOptions opt;
   Waiter waiter;
+  ApplySchedule schedule;
 
-  std::vector<InstanceRun> runs;
-  std::vector<GroupRun> groups;
-  std::map<std::string, int> group_index;
-  std::map<std::string, int> run_of_instance;
-  std::vector<int> run_of_step;      // step id -> run index (-1: none)
-  std::vector<char> step_done;       // step id -> done
-  std::vector<std::vector<int>> external_preds;  // step id -> steps of other instances before it
-  int active = 0;
+  std::vector<InstanceRun> runs;  // index == Schedule index
   bool stop_new = false;
   std::string stop_reason;
   bool interrupted = false;
@@ -90,49 +90,60 @@ struct Executor::Impl {
   std::string abort_reason;
   uint64_t next_token = 1;
   std::map<uint64_t, CallSlot> calls;
-  // Action calls leave only once their "call" records are fsync'd: they
+  // Action calls leave only once their "call" records are durable: they
   // queue in to_submit, move to after_sync while a sync job (group commit,
-  // on the runner, so the loop keeps going) is in flight, then go out.
+  // on the runner, so the loop keeps going) is in flight, then go out —
+  // or, if the sync failed, come back failed without being sent.
   std::vector<std::pair<uint64_t, CallRunner::Work>> to_submit;
   std::vector<std::pair<uint64_t, CallRunner::Work>> after_sync;
-  std::vector<std::pair<uint64_t, CallRunner::Work>> polls_to_submit;
   bool sync_in_flight = false;
   TimePoint started;
+  std::map<std::string, std::string> unobserved;  // instance -> why the final read missed it
 
   // executor.cc
   Summary Run();
   void Init();
+  bool Turn();  // one scheduling pass and one wait; false: the run is over
+  void CheckInterrupt(int level);
   void Admit();
-  int DependencyVerdict(const InstanceRun& r, std::string* why);  // 0 ready, 1 wait, 2 broken
   bool FirstStepDisruptive(const InstanceRun& r) const;
+  void CheckTimeouts();
+  void StopNew(const std::string& reason, const CloudError* err = nullptr);
+  void Emit(EventKind k, const InstanceRun* r, std::string message = {}, const CloudError* err = nullptr);
+  void Skip(InstanceRun& r, const std::string& reason);
+  void Finish(InstanceRun& r);
+  int Index(const InstanceRun& r) const { return static_cast<int>(&r - runs.data()); }
+  Millis Scaled(Millis m) const;
+
+  // executor_calls.cc
+  void Call(InstanceRun& r, Op op, const Step* s);
   void PollIfDue();
   void Flush();
   void OnSynced(CallSlot& slot);
   void HandleCompletion(uint64_t token);
+  void OnCallResult(InstanceRun& r, CallSlot& slot);
+  void OnCallError(InstanceRun& r, CloudError e);
   void HandleWatchResult(const WatchResult& w);
-  void CheckTimeouts();
-  Progress MakeProgress() const;
-  Summary MakeSummary() const;
-  void Emit(EventKind k, const InstanceRun* r, std::string message = {},
-            const CloudError* err = nullptr);
-  void Skip(InstanceRun& r, const std::string& reason);
-  void Finish(InstanceRun& r);
-  int Index(const InstanceRun& r) const { return static_cast<int>(&r - runs.data()); }
+  CloudError OrderPending(const InstanceRun& r) const;
 
   // executor_steps.cc
   void Advance(InstanceRun& r);
+  void EndOfChain(InstanceRun& r);
   void BeginStep(InstanceRun& r, const Step& s);
-  bool TakeUnavailableSlot(InstanceRun& r);
-  void ReleaseUnavailable(InstanceRun& r);
-  void Call(InstanceRun& r, const std::string& op, const Step* s);
-  void Watch(InstanceRun& r, WaitFor what, const std::string& kind, bool effect);
+  void BeginModify(InstanceRun& r, const Step& s);
+  void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then);
   void StepDone(InstanceRun& r, const std::string& how, bool skipped);
-  void OnCallResult(InstanceRun& r, CallSlot& slot);
   void Fail(InstanceRun& r, const CloudError& e);
   void Compensate(InstanceRun& r);
   void EndFailed(InstanceRun& r, const std::string& action);
   const Step* CurrentStep(const InstanceRun& r) const;
   bool WantsRunning(const InstanceRun& r) const;
+
+  // executor_summary.cc
+  Progress MakeProgress() const;
+  void ObserveFinalState();
+  Summary MakeSummary() const;
+  InstanceOutcome OutcomeOf(const InstanceRun& r) const;
 };
 
 }  // namespace respec

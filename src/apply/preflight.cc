@@ -20,26 +20,32 @@ static bool SettledFrom(const std::string& planned, const std::string& live) {
   return false;
 }
 
-PreflightResult CheckPlanAgainstLive(const Plan& plan, Cloud* cloud,
-                                     const std::set<std::string>& touched) {
-  PreflightResult out;
-  std::map<std::string, std::vector<const InstancePlan*>> by_region;
-  for (const auto& ip : plan.instances) by_region[ip.region].push_back(&ip);
+std::optional<CloudError> ReadInstances(Cloud* cloud, const std::vector<std::pair<std::string, std::string>>& ids,
+                                        std::map<std::string, Instance>* live, int* calls) {
+  std::map<std::string, std::vector<std::string>> by_region;
+  for (const auto& [region, id] : ids) by_region[region].push_back(id);
   for (const auto& [region, list] : by_region) {
     for (size_t i = 0; i < list.size(); i += 100) {
       DescribeInstancesRequest req;
       req.region = region;
-      for (size_t j = i; j < std::min(list.size(), i + 100); ++j) req.instance_ids.push_back(list[j]->instance_id);
+      req.instance_ids.assign(list.begin() + i, list.begin() + std::min(list.size(), i + 100));
       req.max_results = 100;
       auto page = cloud->DescribeInstances(req);
-      ++out.calls;
-      if (!page.ok()) {
-        out.error = page.error();
-        return out;
-      }
-      for (auto& inst : page->instances) out.live[inst.id] = inst;
+      ++*calls;
+      if (!page.ok()) return page.error();
+      for (auto& inst : page->instances) (*live)[inst.id] = inst;
     }
   }
+  return std::nullopt;
+}
+
+PreflightResult CheckPlanAgainstLive(const Plan& plan, Cloud* cloud,
+                                     const std::set<std::string>& touched) {
+  PreflightResult out;
+  std::vector<std::pair<std::string, std::string>> ids;
+  for (const auto& ip : plan.instances) ids.emplace_back(ip.region, ip.instance_id);
+  out.error = ReadInstances(cloud, ids, &out.live, &out.calls);
+  if (out.error) return out;
   for (const auto& ip : plan.instances) {
     if (touched.count(ip.instance_id)) continue;
     auto it = out.live.find(ip.instance_id);

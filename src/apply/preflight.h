@@ -39,6 +39,12 @@ struct PreflightResult {
   bool ok() const { return !error && differences.empty(); }
 };
 
+// Reads every instance of `ids` (region, id) with DescribeInstances, 100 IDs
+// per call per region, into *live (ids not returned are absent). Returns the
+// first failed call's error, if any; *calls counts the calls made.
+std::optional<CloudError> ReadInstances(Cloud* cloud, const std::vector<std::pair<std::string, std::string>>& ids,
+                                        std::map<std::string, Instance>* live, int* calls);
+
 PreflightResult CheckPlanAgainstLive(const Plan& plan, Cloud* cloud,
                                      const std::set<std::string>& touched_by_respec);
 

@@ -116,7 +116,6 @@ class Waiter {
                                     const Result<DescribeInstancesPage>& answer, TimePoint now);
 
   Millis Estimate(const std::string& kind) const;
-  int polls_sent() const { return polls_sent_; }
 
  private:
   struct Live {
@@ -140,7 +139,6 @@ class Waiter {
   std::map<std::string, double> estimate_ms_;  // learned, already scaled
   std::map<std::string, double> seed_ms_;      // the initial estimates, scaled
   std::map<std::string, int> samples_;
-  int polls_sent_ = 0;
 };
 
 }  // namespace respec

@@ -97,7 +97,7 @@ bool EcsCloud::BuildRequestWith(const Credentials& creds, const std::string& act
     v3.method = out->method;
     v3.path = "/";
     v3.query = params;
-    v3.hashed_payload = sign::Sha256Hex("");
+    v3.hashed_payload = Sha256Hex("");
     // Every header sent that the gateway asks to be signed is signed: host,
     // content-type (sent explicitly, or libcurl would add an unsigned
     // application/x-www-form-urlencoded to the POST) and all x-acs-*, as the

@@ -72,13 +72,6 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (!EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr)) return {};
-  return Hex(md, len);
-}
-
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = Hmac(EVP_sha256(), key, data, md);

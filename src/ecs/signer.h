@@ -9,6 +9,8 @@
 #pragma once
 
 #include <string>
+
+#include "core/sha256.h"
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -21,7 +23,6 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // A-Z a-z 0-9 - _ . ~ kept, everything else %XX (uppercase), space as %20.
 std::string PercentEncode(std::string_view s);
 
-std::string Sha256Hex(std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 std::string HmacSha1Base64(std::string_view key, std::string_view data);
 

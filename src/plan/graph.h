@@ -77,4 +77,10 @@ struct Schedule {
 
 Schedule EstimateSchedule(const Plan& plan, const StepLatency& latency = {});
 
+// The planner's max_failures when the spec leaves it unset (see above);
+// apply's Schedule uses it too for a group the plan does not list.
+inline int DefaultMaxFailures(bool depended_on, int max_unavailable) {
+  return depended_on ? 0 : (max_unavailable < 1 ? 1 : max_unavailable);
+}
+
 }  // namespace respec

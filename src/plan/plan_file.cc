@@ -369,16 +369,6 @@ bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
   return errors->size() == before;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d);
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : d) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-
 bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error) {
   std::string tmp = path + ".tmp";
   {

@@ -21,6 +21,8 @@
 #pragma once
 
 #include <string>
+
+#include "core/sha256.h"
 #include <string_view>
 #include <vector>
 
@@ -43,8 +45,6 @@ std::string PlanDigest(const Plan& plan);
 bool PlanFromJson(std::string_view text, const std::string& source, Plan* plan,
                   std::vector<std::string>* errors);
 
-// Lower-case hex SHA-256 of `bytes`.
-std::string Sha256Hex(std::string_view bytes);
 
 // Writes atomically (temporary file + rename).
 bool SavePlanFile(const Plan& plan, const std::string& path, std::string* error);

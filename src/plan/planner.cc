@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/timefmt.h"
 #include "core/version.h"
@@ -38,10 +39,24 @@ std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vecto
     if (g.max_failures >= 0)
       c.max_failures = g.max_failures;
     else
-      c.max_failures = depended_on[g.name] ? 0 : c.max_unavailable;  // graph.h
+      c.max_failures = DefaultMaxFailures(depended_on[g.name], c.max_unavailable);
     out.push_back(std::move(c));
   }
   return out;
+}
+
+// Upgrades with autoPay: false place orders nobody pays: say so up front.
+std::string UnpaidOrderWarning(const std::vector<InstancePlan>& ins) {
+  std::vector<std::string> ids;
+  for (const auto& p : ins)
+    if (p.verdict == Verdict::kChange && p.direction == Direction::kUpgrade && p.options.auto_pay == false)
+      ids.push_back(p.instance_id);
+  if (ids.empty()) return "";
+  std::string list = ids.size() > 5 ? fmt::format("{}, ...", fmt::join(ids.begin(), ids.begin() + 5, ", "))
+                                    : fmt::format("{}", fmt::join(ids, ", "));
+  return fmt::format("{} upgrade(s) with autoPay: false ({}): each order takes effect only once it is paid "
+                     "in the console; until then the instance keeps its old type",
+                     ids.size(), list);
 }
 
 }  // namespace
@@ -122,6 +137,7 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     return out;
   }
   plan.warnings = std::move(v.warnings);
+  if (auto w = UnpaidOrderWarning(plan.instances); !w.empty()) plan.warnings.push_back(std::move(w));
 
   // Changes whose direction DescribeResourcesModification gave: decide them
   // again with that direction, as if the target said `operation:` (the

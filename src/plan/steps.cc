@@ -50,19 +50,6 @@ std::optional<Direction> ParseDirection(std::string_view s) { return Parse(s, kD
 std::optional<RebootPolicy> ParseRebootPolicy(std::string_view s) { return Parse(s, kReboots); }
 std::optional<PowerState> ParsePowerState(std::string_view s) { return Parse(s, kPowers); }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 std::string MakeClientToken(const std::string& plan_id, const std::string& instance_id,
                             const std::string& step_name) {
   return "rs-" + Sha256Hex(plan_id + "|" + instance_id + "|" + step_name).substr(0, 40);

@@ -16,6 +16,8 @@
 
 #include <optional>
 #include <string>
+
+#include "core/sha256.h"
 #include <string_view>
 
 #include "plan/plan.h"
@@ -36,8 +38,6 @@ std::optional<PowerState> ParsePowerState(std::string_view s);
 // The request for `step` (a kModify step of `instance`), ClientToken included.
 ModifyPrepaySpecRequest ModifyRequestFor(const InstancePlan& instance, const Step& step);
 
-// Lower-case hex SHA-256 of `data` (64 characters).
-std::string Sha256Hex(std::string_view data);
 
 // "rs-" + the first 40 hex digits of SHA-256(plan_id | instance | step):
 // ASCII, 43 characters, the same for the same plan file, different for a new plan.

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "core/file_read.h"
+#include "core/sha256.h"
 #include "spec/schema_check.h"
 #include "spec/semantic.h"
 #include "spec/text_checks.h"
@@ -20,15 +20,6 @@
 
 namespace respec {
 namespace {
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 void FileProblem(const std::string& path, std::string message, std::vector<Diagnostic>* diags) {
   Diagnostic d;

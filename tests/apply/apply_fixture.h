@@ -138,6 +138,7 @@ class RecordingCloud : public CloudWrapper {
     TimePoint time;
   };
   std::vector<CallRecord> calls;
+  std::vector<std::string> client_tokens;  // of every ModifyPrepayInstanceSpec, in order
   // Max over samples of instances (originally Running) not Running, per group.
   std::map<std::string, std::string> group_of;  // instance -> group
   std::set<std::string> originally_running;
@@ -154,6 +155,8 @@ class RecordingCloud : public CloudWrapper {
 
   Result<DescribeInstancesPage> DescribeInstances(const DescribeInstancesRequest& r) override {
     Record("DescribeInstances", "", r.instance_ids.size());
+    if (fail)
+      if (auto e = fail("DescribeInstances", "")) return *e;
     return CloudWrapper::DescribeInstances(r);
   }
   Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
@@ -176,6 +179,7 @@ class RecordingCloud : public CloudWrapper {
   }
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
     Record("ModifyPrepayInstanceSpec", r.instance_id, 1);
+    client_tokens.push_back(r.client_token);
     if (fail)
       if (auto e = fail("ModifyPrepayInstanceSpec", r.instance_id)) return *e;
     return CloudWrapper::ModifyPrepayInstanceSpec(r);
@@ -196,8 +200,8 @@ class RecordingCloud : public CloudWrapper {
 };
 
 struct Harness {
-  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7)
-      : model(MakeWorld(insts), &clock, emulator::Timing{}, seed), cloud(&model, &clock), runner(&clock) {
+  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7, emulator::Timing timing = {})
+      : model(MakeWorld(insts), &clock, timing, seed), cloud(&model, &clock), runner(&clock) {
     for (const auto& i : insts) {
       cloud.group_of[i.id] = i.group;
       if (i.status == kRunning) cloud.originally_running.insert(i.id);

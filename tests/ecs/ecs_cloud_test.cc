@@ -170,7 +170,7 @@ TEST_CASE("V3 requests carry a signature the signer verifies") {
   v3.path = "/";
   v3.query = q;
   for (const auto& [k, v] : s.headers) v3.headers.emplace_back(k, v);
-  v3.hashed_payload = sign::Sha256Hex(s.body);
+  v3.hashed_payload = Sha256Hex(s.body);
   std::string expect = sign::V3Signature(kSecret, sign::V3StringToSign(sign::V3CanonicalRequest(v3, names)));
   CHECK(auth.substr(auth.find("Signature=") + 10) == expect);
 }

@@ -205,7 +205,7 @@ std::optional<CloudError> Authenticator::VerifyV3(const RawRequest& req, const A
   v3.headers = req.headers;
   // The payload hash is recomputed from the body received, so a body altered
   // in transit fails the signature even if the header was left as signed.
-  v3.hashed_payload = sign::Sha256Hex(req.body);
+  v3.hashed_payload = Sha256Hex(req.body);
   std::vector<std::string> signed_headers = auth->signed_headers;
   std::string canonical = sign::V3CanonicalRequest(v3, signed_headers);
   std::string sts = sign::V3StringToSign(canonical);

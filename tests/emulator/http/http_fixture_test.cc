@@ -178,7 +178,7 @@ Reply HttpFixture::V3(const std::string& action, sign::Params params, SignOption
                           {"x-acs-version", o.version},
                           {"x-acs-date", o.timestamp.empty() ? FormatUtcSeconds(clock.Now()) : o.timestamp},
                           {"x-acs-signature-nonce", o.nonce.empty() ? NextNonce() : o.nonce},
-                          {"x-acs-content-sha256", sign::Sha256Hex(body)}};
+                          {"x-acs-content-sha256", Sha256Hex(body)}};
   if (!o.security_token.empty()) headers.emplace_back("x-acs-security-token", o.security_token);
   // Sent on every V3 POST (libcurl would add it anyway) and signed, as the
   // official SDKs do; omit_params {"content-type"} leaves it out.
@@ -189,7 +189,7 @@ Reply HttpFixture::V3(const std::string& action, sign::Params params, SignOption
   std::vector<std::string> signed_names;
   for (auto& kv : kept) signed_names.push_back(kv.first);
   std::sort(signed_names.begin(), signed_names.end());
-  sign::V3Request req{"POST", "/", query, kept, sign::Sha256Hex(body)};
+  sign::V3Request req{"POST", "/", query, kept, Sha256Hex(body)};
   std::string sts = sign::V3StringToSign(sign::V3CanonicalRequest(req, signed_names));
   std::vector<std::string> lines;
   for (auto& kv : kept) lines.push_back(kv.first + ": " + kv.second);

@@ -1,0 +1,256 @@
+// How the executor's calls go out and come back: action calls are journaled
+// and sent only once their "call" record is durable; polls go out at once;
+// answers come back here on the executor's thread.
+#include "apply/executor_impl.h"
+#include "core/timefmt.h"
+#include "plan/steps.h"
+
+namespace respec {
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kNone: return "";
+    case Op::kObserve: return "observe";
+    case Op::kWaitStable: return "wait_stable";
+    case Op::kStop: return "stop";
+    case Op::kModify: return "modify";
+    case Op::kStart: return "start";
+    case Op::kReboot: return "reboot";
+  }
+  return "";
+}
+
+// The call may have taken effect although it failed: no answer, a dropped
+// connection, a duplicate nonce (cloud/error.h `ambiguous`).
+static bool MayHaveHappened(const CloudError& e) {
+  return e.ambiguous || e.code == "SignatureNonceUsed" || e.code.rfind("Transport.", 0) == 0;
+}
+
+bool EffectShows(WaitFor what, const Instance& inst, const std::string& target_type) {
+  switch (what) {
+    case WaitFor::kObserve: return true;
+    case WaitFor::kStable: return inst.status == kRunning || inst.status == kStopped;
+    case WaitFor::kStopped: return inst.status == kStopped;
+    case WaitFor::kRunning:
+    case WaitFor::kRestarted: return inst.status == kRunning;  // long after the call: the restart is over
+    case WaitFor::kType: return inst.type == target_type;
+  }
+  return false;
+}
+
+static const char* ActionOf(Op op) {
+  switch (op) {
+    case Op::kStop: return "StopInstance";
+    case Op::kModify: return "ModifyPrepayInstanceSpec";
+    case Op::kStart: return "StartInstance";
+    case Op::kReboot: return "RebootInstance";
+    default: return "";
+  }
+}
+
+void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
+  r.state = RunState::kCalling;
+  r.op = op;
+  r.op_since = clock->Now();
+  if (op == Op::kStop) r.stopped_by_respec = true;
+  uint64_t token = next_token++;
+  CallSlot& slot = calls[token];
+  slot.run = Index(r);
+  slot.op = op;
+  // Restoring the power state may go out unjournaled: a StartInstance is
+  // idempotent and leaving the instance stopped is the worse outcome.
+  slot.journaled = !(r.goal == Goal::kRestore && op == Op::kStart);
+  nlohmann::json rec = {{"ev", "call"}, {"instance", r.ip->instance_id}, {"kind", OpName(op)},
+                        {"step", s ? s->id : -1}, {"t", FormatUtcSeconds(r.op_since)}};
+  const std::string region = r.ip->region, id = r.ip->instance_id;
+  CallRunner::Work work;
+  if (op == Op::kModify && s) {
+    ModifyPrepaySpecRequest req = ModifyRequestFor(*r.ip, *s);
+    if (req.client_token.empty()) req.client_token = MakeClientToken(plan->plan_id, id, "modify");
+    rec["client_token"] = req.client_token;
+    rec["target_type"] = req.instance_type;
+    work = [this, &slot, req] { slot.modify.emplace(cloud->ModifyPrepayInstanceSpec(req)); };
+  } else if (op == Op::kStop) {
+    work = [this, &slot, region, id] { slot.ack.emplace(cloud->StopInstance(region, id)); };
+  } else if (op == Op::kStart) {
+    work = [this, &slot, region, id] { slot.ack.emplace(cloud->StartInstance(region, id)); };
+  } else {
+    work = [this, &slot, region, id] { slot.ack.emplace(cloud->RebootInstance(region, id)); };
+  }
+  to_submit.emplace_back(token, std::move(work));
+  journal->Append(std::move(rec));
+  Emit(EventKind::kStepStarted, &r, r.goal == Goal::kRestore ? "restoring the power state" : "");
+}
+
+void Executor::Impl::PollIfDue() {
+  auto now = clock->Now();
+  if (waiter.NextPollAt() > now) return;
+  for (auto& req : waiter.TakeDue(now)) {
+    uint64_t token = next_token++;
+    CallSlot& slot = calls[token];
+    slot.poll = req;
+    // Polls need no journal record.
+    runner->Submit(token, [this, &slot] { slot.page.emplace(cloud->DescribeInstances(slot.poll)); },
+                   "DescribeInstances");
+  }
+}
+
+void Executor::Impl::Flush() {
+  if (to_submit.empty() || sync_in_flight) return;
+  uint64_t token = next_token++;
+  CallSlot& slot = calls[token];
+  slot.sync_batch = journal->TakePending();
+  after_sync = std::move(to_submit);
+  to_submit.clear();
+  sync_in_flight = true;
+  runner->Submit(token, [this, &slot] { slot.sync_status = journal->WriteSynced(slot.sync_batch); }, "journal");
+}
+
+void Executor::Impl::OnSynced(CallSlot& sync) {
+  sync_in_flight = false;
+  const bool durable = sync.sync_status.ok();
+  if (!durable)
+    StopNew("journal write failed: " + sync.sync_status.message() + "; starting nothing new");
+  for (auto& [t, work] : after_sync) {
+    CallSlot& slot = calls[t];
+    if (durable || !slot.journaled) {
+      runner->Submit(t, std::move(work), ActionOf(slot.op));
+      continue;
+    }
+    // Never sent: its record is not durable, so a crash could not resume it safely.
+    CloudError e = MakeCloudError("Respec.JournalFailed", "not sent: the journal could not record the call (" +
+                                                              sync.sync_status.message() + ")");
+    e.action = ActionOf(slot.op);
+    if (slot.op == Op::kModify) slot.modify.emplace(e);
+    else slot.ack.emplace(e);
+    CallSlot done = std::move(slot);
+    calls.erase(t);
+    OnCallResult(runs[done.run], done);
+  }
+  after_sync.clear();
+  Flush();
+}
+
+void Executor::Impl::HandleCompletion(uint64_t token) {
+  auto it = calls.find(token);
+  if (it == calls.end()) return;
+  CallSlot slot = std::move(it->second);
+  calls.erase(it);
+  if (slot.run >= 0) return OnCallResult(runs[slot.run], slot);
+  if (!slot.page) return OnSynced(slot);
+  if (!slot.page->ok() && slot.page->error().category == ErrorCategory::kAuth)
+    StopNew("authentication failed: " + slot.page->error().Describe(), &slot.page->error());
+  for (const auto& w : waiter.OnAnswer(slot.poll, *slot.page, clock->Now())) HandleWatchResult(w);
+}
+
+void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
+  r.state = RunState::kIdle;
+  const CloudError* err = nullptr;
+  std::string request_id, order_id;
+  if (slot.modify) {
+    if (slot.modify->ok()) {
+      request_id = slot.modify->value().request_id;
+      order_id = slot.modify->value().order_id;
+    } else {
+      err = &slot.modify->error();
+    }
+  } else if (slot.ack) {
+    if (slot.ack->ok()) request_id = slot.ack->value().request_id;
+    else err = &slot.ack->error();
+  }
+  const Step* s = CurrentStep(r);
+  nlohmann::json rec = {{"instance", r.ip->instance_id}, {"kind", OpName(slot.op)}, {"step", s ? s->id : -1},
+                        {"t", FormatUtcSeconds(clock->Now())}};
+  if (err) {
+    CloudError e = *err;
+    if (e.instance_id.empty()) e.instance_id = r.ip->instance_id;
+    rec["ev"] = "error";
+    rec["code"] = e.code;
+    rec["message"] = e.message;
+    rec["request_id"] = e.request_id;
+    journal->Append(std::move(rec));
+    return OnCallError(r, e);
+  }
+  rec["ev"] = "result";
+  rec["request_id"] = request_id;
+  if (!order_id.empty()) {
+    rec["order_id"] = order_id;
+    r.order_id = order_id;
+  }
+  journal->Append(std::move(rec));
+  if (r.goal == Goal::kRestore) return Watch(r, WaitFor::kRunning, Op::kStart, OnSeen::kRedecide);
+  const bool step_is = s && StepKindName(s->kind) == std::string(OpName(slot.op));
+  const OnSeen completes = step_is ? OnSeen::kCompleteStep : OnSeen::kRedecide;
+  switch (slot.op) {
+    case Op::kStop: return Watch(r, WaitFor::kStopped, Op::kStop, completes);
+    case Op::kModify:
+      Emit(EventKind::kMessage, &r, "order " + order_id + " placed; waiting for the new type");
+      return Watch(r, WaitFor::kType, Op::kModify, OnSeen::kCompleteStep);
+    case Op::kReboot: return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep);
+    default: {
+      // A start completes a start or reboot step; at the end of a chain it just re-checks.
+      bool done = s && (s->kind == StepKind::kStart || s->kind == StepKind::kReboot);
+      return Watch(r, WaitFor::kRunning, Op::kStart, done ? OnSeen::kCompleteStep : OnSeen::kRedecide);
+    }
+  }
+}
+
+void Executor::Impl::OnCallError(InstanceRun& r, CloudError e) {
+  // An ambiguous stop (no answer, or a duplicate nonce) may have happened.
+  if (MayHaveHappened(e) && r.op == Op::kStop) r.stopped_by_respec = true;
+  if (r.goal == Goal::kRestore) {
+    Emit(EventKind::kStepRetried, &r, "could not start it again (" + e.code + "): re-reading it", &e);
+    return Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
+  }
+  if (e.category == ErrorCategory::kWrongState && ++r.repairs <= opt.max_repairs) {
+    Emit(EventKind::kStepRetried, &r, "wrong state (" + e.code + "): re-reading the instance", &e);
+    return Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
+  }
+  if (e.category == ErrorCategory::kAuth) StopNew("authentication failed (" + e.code + "): starting nothing new", &e);
+  Fail(r, e);
+}
+
+// An order placed but not in effect within order_deadline: its own outcome.
+CloudError Executor::Impl::OrderPending(const InstanceRun& r) const {
+  const std::string order = r.order_id.empty() ? std::string("(no OrderId)") : r.order_id;
+  const bool unpaid = r.ip->direction == Direction::kUpgrade && r.ip->options.auto_pay == false;
+  CloudError e = MakeCloudError(
+      "Respec.OrderPending",
+      unpaid ? "order " + order + " placed; it waits for payment in the console (autoPay: false)"
+             : "order " + order + " placed; the new type did not show within " +
+                   std::to_string(opt.order_deadline.count() / 1000) + " s");
+  e.instance_id = r.ip->instance_id;
+  return e;
+}
+
+void Executor::Impl::HandleWatchResult(const WatchResult& w) {
+  InstanceRun& r = runs[w.key];
+  if (r.state != RunState::kWatching) return;
+  r.state = RunState::kIdle;
+  if (w.not_found) {
+    r.live.reset();
+    if (r.goal == Goal::kRestore) return EndFailed(r, "no longer visible to DescribeInstances; check it by hand");
+    CloudError e = MakeCloudError("InvalidInstanceId.NotFound", "");
+    e.action = "DescribeInstances";
+    e.instance_id = r.ip->instance_id;
+    return Fail(r, e);
+  }
+  r.live = w.instance;
+  if (r.live->status == kRunning) schedule.ReleaseUnavailable(Index(r));
+  if (r.goal == Goal::kRestore) return Compensate(r);
+  switch (r.on_seen) {
+    case OnSeen::kCompleteStep: return StepDone(r, "", false);
+    case OnSeen::kRedecide: return Advance(r);
+    case OnSeen::kTimeoutVerdict: break;
+  }
+  if (EffectShows(r.waiting_for, *r.live, r.ip->target_type)) return StepDone(r, "observed after the step timeout", false);
+  if (r.op == Op::kModify && r.waiting_for == WaitFor::kType) return Fail(r, OrderPending(r));
+  CloudError e = MakeCloudError("Respec.StepTimeout", std::string("no effect of ") + OpName(r.op) +
+                                                          " observed after " +
+                                                          std::to_string(Scaled(opt.step_timeout).count() / 1000) +
+                                                          " s (live status " + r.live->status + ")");
+  e.instance_id = r.ip->instance_id;
+  Fail(r, e);
+}
+
+}  // namespace respec

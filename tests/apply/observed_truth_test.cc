@@ -1,0 +1,217 @@
+// Observed truth and never leaving an instance stopped (issue 10): every
+// statement of the summary comes from a live read after respec's last
+// action; an instance respec stopped (or may have) is started again from a
+// fresh read, within its own budget, and the summary says what is true.
+#include <catch2/catch.hpp>
+
+#include "apply_fixture.h"
+
+using namespace respec;
+using namespace respec::testing;
+
+namespace {
+
+Inst Down(const std::string& id) { return Inst{id, "main", "ecs.g7.2xlarge", "ecs.g7.xlarge", kRunning, 0}; }
+Inst Up(const std::string& id) { return Inst{id, "main", "ecs.g7.xlarge", "ecs.g7.2xlarge", kRunning, 0}; }
+
+const InstanceOutcome& Outcome(const Summary& s, const std::string& id) {
+  for (const auto& o : s.instances)
+    if (o.instance_id == id) return o;
+  FAIL("no outcome for " << id);
+  return s.instances.front();
+}
+
+bool AnyDone(const Harness& h) {
+  for (const auto& e : h.reporter.events)
+    if (e.kind == EventKind::kInstanceDone) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the summary reports the live state read after respec's last action") {
+  std::vector<Inst> insts = {Up("i-late")};
+  Harness h(insts);
+  bool stopped_behind = false;
+  // Once respec is done with it, someone stops the instance: the summary must say so.
+  h.cloud.before = [&](const std::string& action, const std::string& id) {
+    if (action == "DescribeInstances" && AnyDone(h) && !stopped_behind) {
+      stopped_behind = true;
+      REQUIRE(h.model.StopInstance("cn-hangzhou", "i-late").ok());
+      h.clock.Advance(Millis(10000));
+    }
+    (void)id;
+  };
+  Summary s = h.Run(MakeTestPlan(insts));
+  REQUIRE(stopped_behind);
+  const auto& o = Outcome(s, "i-late");
+  CHECK(o.final_status == kStopped);
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  CHECK(o.action.find("start it by hand") != std::string::npos);
+  REQUIRE(o.error);  // a failed outcome always carries an error (schemas/events.schema.json)
+  CHECK(o.error->code == "Respec.LiveMismatch");
+  CHECK(s.exit_code == 1);
+}
+
+TEST_CASE("an instance the final read misses is reported unknown, with why, and the exit code is non-zero") {
+  std::vector<Inst> insts = {Up("i-blind")};
+  Harness h(insts);
+  h.cloud.fail = [&](const std::string& action, const std::string&) -> std::optional<CloudError> {
+    if (action == "DescribeInstances" && AnyDone(h)) return MakeCloudError("InternalError", "read failed");
+    return std::nullopt;
+  };
+  Summary s = h.Run(MakeTestPlan(insts));
+  const auto& o = Outcome(s, "i-blind");
+  CHECK(o.final_status == "unknown");
+  CHECK(o.action.find("unknown") != std::string::npos);
+  CHECK(o.action.find("InternalError") != std::string::npos);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.NotObserved");
+  CHECK(s.changed == 0);
+  CHECK(s.exit_code == 1);
+}
+
+TEST_CASE("already applied needs the journal AND the live type: a cloud that lost the change is not") {
+  std::vector<Inst> insts = {Up("i-lost1"), Down("i-lost2")};
+  Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 0}});
+  MemoryStateStore store;
+  {
+    Harness first(insts);
+    REQUIRE(first.Run(plan, {}, &store).exit_code == 0);
+  }
+  // A second cloud at the state before apply (the emulator restarted from an older state file).
+  Harness h(insts);
+  JournalState st = h.JournalOf(plan, &store);
+  REQUIRE(st.finished.size() == 2);
+  SECTION("with preflight's live view: the chains run again") {
+    ExecutorOptions opt;
+    opt.resume = st;
+    opt.live = h.Truth();
+    Summary s = h.Run(plan, opt, &store);
+    CHECK(s.already == 0);
+    CHECK(s.changed == 2);
+    CHECK(s.exit_code == 0);
+    for (const auto& i : insts) CHECK(h.Truth()[i.id].type == i.to);
+  }
+  SECTION("without it: the final read refuses the journal's claim") {
+    ExecutorOptions opt;
+    opt.resume = st;
+    Summary s = h.Run(plan, opt, &store);
+    CHECK(s.already == 0);
+    CHECK(s.exit_code == 1);
+    CHECK(Outcome(s, "i-lost1").action.find("ecs.g7.xlarge") != std::string::npos);
+  }
+}
+
+TEST_CASE("a stop whose effect shows after the step timeout: re-read, then restored from a fresh read") {
+  std::vector<Inst> insts = {Down("i-slow")};
+  emulator::Timing slow;
+  slow.stop = Millis(20000);
+  Harness h(insts, 7, slow);
+  ExecutorOptions opt;
+  opt.step_timeout = Millis(8000);
+  Summary s = h.Run(MakeTestPlan(insts), opt);
+  const auto& o = Outcome(s, "i-slow");
+  REQUIRE(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.StepTimeout");
+  CHECK(h.Truth()["i-slow"].status == kRunning);
+  CHECK(o.final_status == kRunning);
+  CHECK(o.action == "started again");
+  CHECK(s.exit_code == 1);
+}
+
+TEST_CASE("an ambiguous stop (no answer, but it happened) is compensated from a fresh read") {
+  std::vector<Inst> insts = {Down("i-amb")};
+  Harness h(insts);
+  h.cloud.fail = [&](const std::string& action, const std::string& id) -> std::optional<CloudError> {
+    if (action != "StopInstance" || h.cloud.Count("StopInstance") > 1) return std::nullopt;
+    REQUIRE(h.model.StopInstance("cn-hangzhou", id).ok());  // the server got it ...
+    CloudError e = MakeCloudError("Transport.ConnectionFailed", "connection reset");  // ... the answer was lost
+    e.ambiguous = true;
+    return e;
+  };
+  Summary s = h.Run(MakeTestPlan(insts));
+  const auto& o = Outcome(s, "i-amb");
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  CHECK(h.Truth()["i-amb"].status == kRunning);
+  CHECK(o.final_status == kRunning);
+  CHECK(o.action == "started again");
+  CHECK(s.exit_code == 1);
+}
+
+TEST_CASE("restoring the power state retries the start within its own budget") {
+  std::vector<Inst> insts = {Down("i-stubborn")};
+  Harness h(insts);
+  int start_failures = 0;
+  int allowed = 0;
+  h.cloud.fail = [&](const std::string& action, const std::string&) -> std::optional<CloudError> {
+    if (action == "ModifyPrepayInstanceSpec") return MakeCloudError("InstanceDowngrade.QuotaExceed", "");
+    if (action == "StartInstance" && start_failures < allowed) {
+      ++start_failures;
+      return MakeCloudError("InternalError", "try later");
+    }
+    return std::nullopt;
+  };
+  ExecutorOptions opt;
+  opt.restore_attempts = 4;
+  SECTION("three failed starts, then it comes back") {
+    allowed = 3;
+    Summary s = h.Run(MakeTestPlan(insts), opt);
+    const auto& o = Outcome(s, "i-stubborn");
+    CHECK(o.error->code == "InstanceDowngrade.QuotaExceed");
+    CHECK(h.Truth()["i-stubborn"].status == kRunning);
+    CHECK(o.action == "started again");
+    CHECK(h.cloud.Count("StartInstance") == 4);
+  }
+  SECTION("the budget runs out: the summary says it is Stopped, with the live status") {
+    allowed = 100;
+    Summary s = h.Run(MakeTestPlan(insts), opt);
+    const auto& o = Outcome(s, "i-stubborn");
+    CHECK(h.cloud.Count("StartInstance") == 4);
+    CHECK(h.Truth()["i-stubborn"].status == kStopped);
+    CHECK(o.final_status == kStopped);
+    CHECK(o.action.find("left Stopped") != std::string::npos);
+    CHECK(o.action.find("start it by hand") != std::string::npos);
+    CHECK(s.exit_code == 1);
+  }
+}
+
+TEST_CASE("a stop whose effect shows just after the step timeout completes the step") {
+  // The last regular poll sees Stopping; the effect lands before the timeout's re-read.
+  std::vector<Inst> insts = {Down("i-edge")};
+  emulator::Timing t;
+  t.stop = Millis(7500);
+  Harness h(insts, 7, t);
+  ExecutorOptions opt;
+  opt.step_timeout = Millis(8000);
+  Summary s = h.Run(MakeTestPlan(insts), opt);
+  bool late = false;
+  for (const auto& e : h.reporter.events)
+    late |= e.kind == EventKind::kStepSucceeded && e.message == "observed after the step timeout";
+  CHECK(late);
+  CHECK(s.exit_code == 0);
+  CHECK(Outcome(s, "i-edge").kind == InstanceOutcomeKind::kChanged);
+  CHECK(h.Truth()["i-edge"].type == "ecs.g7.xlarge");
+  CHECK(h.Truth()["i-edge"].status == kRunning);
+}
+
+TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome within the order deadline") {
+  std::vector<Inst> insts = {Up("i-unpaid")};
+  Harness h(insts);
+  Plan plan = MakeTestPlan(insts);
+  plan.instances[0].options.auto_pay = false;
+  Summary s = h.Run(plan);
+  const auto& o = Outcome(s, "i-unpaid");
+  REQUIRE(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.OrderPending");
+  CHECK(o.error->message.find("order " + o.order_id + " placed; it waits for payment in the console") !=
+        std::string::npos);
+  CHECK_FALSE(o.order_id.empty());
+  CHECK(s.elapsed_s < 120);  // virtual time: bounded by the order deadline, not the 30-minute step timeout
+  CHECK(h.cloud.Count("RebootInstance") == 0);
+  CHECK(h.Truth()["i-unpaid"].status == kRunning);
+  CHECK(o.final_status == kRunning);
+  CHECK(s.exit_code == 1);
+}
