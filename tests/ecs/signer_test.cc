@@ -6,6 +6,7 @@
 #include "ecs/signer.h"
 
 using namespace respec::sign;
+using respec::Sha256Hex;
 
 namespace {
 const char* kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
