@@ -141,7 +141,7 @@ set +e
 RESPEC_TIME_SCALE=$SCALE timeout 60 "${R[@]}" apply plan.json --state-dir state > stale.out 2> stale.err
 rc=$?
 set -e
-[ "$rc" = 1 ] || { cat stale.out stale.err; fail "stale apply exited $rc, want 1"; }
+[ "$rc" = 3 ] || { cat stale.out stale.err; fail "stale apply exited $rc, want 3 (stale plan)"; }
 grep -q "the plan is stale: 1 instance(s) changed since it was made" stale.err || { cat stale.err; fail "no stale refusal"; }
 grep -q "i-bp1web0000000000001" stale.err || { cat stale.err; fail "the stale instance is not named"; }
 [ "$(orders)" = 1 ] || fail "the stale apply placed an order ($(orders) orders)"
