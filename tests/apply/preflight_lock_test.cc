@@ -12,6 +12,7 @@
 #include "state/dir_lock.h"
 #include "apply/preflight.h"
 #include "apply_fixture.h"
+#include "support/temp_dir.h"
 
 using namespace respec;
 using namespace respec::testing;
@@ -57,8 +58,8 @@ TEST_CASE("preflight: batches of 100 IDs; a settled transitional status is not s
 }
 
 TEST_CASE("lock: a second apply is refused naming the holder; released and stale locks are taken") {
-  std::string dir = "/tmp/respec-lock-test-" + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
+  respec::testing::TempDir scratch("respec-lock-test");
+  const std::string dir = (scratch.path / "state").string();
   {
     ApplyLock first;
     std::string msg;
@@ -93,5 +94,4 @@ TEST_CASE("lock: a second apply is refused naming the holder; released and stale
   std::string body((std::istreambuf_iterator<char>(in)), {});
   REQUIRE(body.find(std::to_string(::getpid())) != std::string::npos);
   taker.Release();
-  std::filesystem::remove_all(dir);
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "test_world.h"
+#include "support/temp_dir.h"
 
 using namespace respec;
 using namespace respec::emulator;
@@ -12,10 +13,10 @@ using namespace respec::emulator::testing;
 
 namespace {
 
+// One scratch directory per test run (mkdtemp), removed at exit.
 std::string TempPath(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / "respec-state-test";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  static respec::testing::TempDir dir("respec-state-test");
+  return (dir.path / name).string();
 }
 
 World StateWorld() {

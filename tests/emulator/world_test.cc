@@ -9,6 +9,7 @@
 #include "emulator/world.h"
 #include "emulator/world_schema.h"
 #include "emulator/world_yaml.h"
+#include "support/temp_dir.h"
 
 using namespace respec;
 using namespace respec::emulator;
@@ -22,9 +23,9 @@ std::string SourceDir() {
 
 // Writes `text` to a fresh temp file and returns its path.
 std::string TempWorld(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / "respec-world-test";
-  std::filesystem::create_directories(dir);
-  auto path = (dir / name).string();
+  // One scratch directory per test run (mkdtemp), removed at exit.
+  static respec::testing::TempDir dir("respec-world-test");
+  auto path = (dir.path / name).string();
   std::ofstream(path) << text;
   return path;
 }
