@@ -136,15 +136,8 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     return 1;
   }
   SystemClock clock;
-  ConfigRequest cr;
-  cr.explicit_path = g.config;
-  cr.profile = g.profile;
   Profile profile;
-  std::string used;
-  std::vector<ConfigDiagnostic> cdiags;
-  bool config_ok = LoadProfile(cr, &profile, &used, &cdiags);
-  for (const auto& d : cdiags) std::cerr << ForTerminal(d.ToString()) << "\n";
-  if (!config_ok) return 1;
+  if (!LoadGlobalProfile(g, &profile, std::cerr)) return 1;
   // Rehearsals against `respec emulator --time-scale N` tell the waiter the
   // emulator runs N times faster; never against a real endpoint.
   const char* ts_env = std::getenv("RESPEC_TIME_SCALE");

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/cloud_factory.h"
 #include "cli/commands.h"
 #include "cli/state_backend.h"
 #include "config/config.h"
@@ -26,15 +27,8 @@ struct StateOpts {
 };
 
 StatusOr<std::unique_ptr<StateStore>> Open(const StateOpts& o, const GlobalOptions& g) {
-  ConfigRequest cr;
-  cr.explicit_path = g.config;
-  cr.profile = g.profile;
   Profile profile;
-  std::string used;
-  std::vector<ConfigDiagnostic> diags;
-  bool ok = LoadProfile(cr, &profile, &used, &diags);
-  for (const auto& d : diags) std::cerr << d.ToString() << "\n";
-  if (!ok) return Status::Invalid("bad configuration");
+  if (!LoadGlobalProfile(g, &profile, std::cerr)) return Status::Invalid("bad configuration");
   return OpenStateStore(o.state, profile);
 }
 
