@@ -9,7 +9,6 @@
 
 namespace respec {
 
-static bool Transitional(const std::string& s) { return s == kStarting || s == kStopping || s == kPending; }
 
 const Step* Executor::Impl::CurrentStep(const InstanceRun& r) const {
   if (r.next >= r.ip->steps.size()) return nullptr;
@@ -48,7 +47,7 @@ void Executor::Impl::EndOfChain(InstanceRun& r) {
 void Executor::Impl::BeginStep(InstanceRun& r, const Step& s) {
   const int i = Index(r);
   const std::string st = r.live->status;
-  const bool moving = Transitional(st);
+  const bool moving = IsTransitional(st);
   switch (s.kind) {
     case StepKind::kWaitStable:
       r.op = Op::kWaitStable;
@@ -96,7 +95,7 @@ void Executor::Impl::BeginModify(InstanceRun& r, const Step& s) {
     if (st == kStopping) return Watch(r, WaitFor::kStopped, Op::kStop, OnSeen::kRedecide);
     return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
   }
-  if (Transitional(st)) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
+  if (IsTransitional(st)) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
   Call(r, Op::kModify, &s);
 }
 
@@ -157,7 +156,7 @@ void Executor::Impl::Compensate(InstanceRun& r) {
   const bool out_of_budget =
       r.restarts >= opt.restore_attempts || clock->Now() - r.restore_since >= Scaled(opt.restore_timeout);
   if (out_of_budget) return EndFailed(r, "left " + st + ": it did not come back Running; start it by hand");
-  if (Transitional(st)) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
+  if (IsTransitional(st)) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
   ++r.restarts;
   Call(r, Op::kStart, nullptr);
 }

@@ -9,10 +9,6 @@ std::string PlanDifference::Describe() const {
   return fmt::format("{}: {} was {} when planned, now {}", instance_id, field, planned, live);
 }
 
-static bool Transitional(const std::string& s) {
-  return s == kStarting || s == kStopping || s == kPending;
-}
-
 // Where a transitional status leads when nobody intervenes.
 static bool SettledFrom(const std::string& planned, const std::string& live) {
   if (planned == kStarting || planned == kPending) return live == kRunning;
@@ -57,9 +53,9 @@ PreflightResult CheckPlanAgainstLive(const Plan& plan, Cloud* cloud,
     if (!ip.observed_type.empty() && live.type != ip.observed_type)
       out.differences.push_back({ip.instance_id, "type", ip.observed_type, live.type});
     if (!ip.observed_status.empty() && live.status != ip.observed_status) {
-      bool settled = Transitional(ip.observed_status) && SettledFrom(ip.observed_status, live.status);
+      bool settled = IsTransitional(ip.observed_status) && SettledFrom(ip.observed_status, live.status);
       // Still on its way to where it was heading: the plan's wait step handles it.
-      bool same_motion = Transitional(ip.observed_status) && Transitional(live.status) &&
+      bool same_motion = IsTransitional(ip.observed_status) && IsTransitional(live.status) &&
                          SettledFrom(ip.observed_status, kRunning) == SettledFrom(live.status, kRunning);
       if (!settled && !same_motion)
         out.differences.push_back({ip.instance_id, "status", ip.observed_status, live.status});

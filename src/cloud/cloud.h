@@ -31,6 +31,8 @@ inline constexpr const char* kRunning = "Running";
 inline constexpr const char* kStarting = "Starting";
 inline constexpr const char* kStopping = "Stopping";
 inline constexpr const char* kStopped = "Stopped";
+// Starting, Stopping or Pending: on its way to a stable state.
+inline bool IsTransitional(const std::string& s) { return s == kStarting || s == kStopping || s == kPending; }
 
 struct Instance {
   std::string id;

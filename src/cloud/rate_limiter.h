@@ -18,7 +18,7 @@
 #include <mutex>
 #include <string>
 
-#include "config/profile.h"
+#include "cloud/retry_settings.h"
 #include "core/clock.h"
 
 namespace respec {

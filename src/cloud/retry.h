@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "cloud/error.h"
-#include "config/profile.h"
+#include "cloud/retry_settings.h"
 #include "core/clock.h"
 
 namespace respec {

@@ -183,7 +183,7 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
   // Settle transitional states first (the seeds: RebootWhenFinished on a
   // Stopping instance does nothing, and a downgrade needs Stopped).
   std::string settled = s;
-  if (s == kStopping || s == kStarting || s == kPending) {
+  if (IsTransitional(s)) {
     settled = s == kStopping ? kStopped : kRunning;
     d.chain.push_back(StepKind::kWaitStable);
     p.notes.push_back(fmt::format("instance is {}: waits until it is {} first", s, settled));
