@@ -143,10 +143,12 @@ const perInstance = new Map();
 for (const o of read(ordersFile)) perInstance.set(o.InstanceId, (perInstance.get(o.InstanceId) || []).concat(o.OrderId));
 for (const [id, orders] of perInstance)
   if (orders.length > 1) problems.push(`${id}: ${orders.length} orders (${orders.join(', ')})`);
+const lineOf = new Map(summary && summary.instances ? summary.instances.map(s => [s.instance, s]) : []);
 for (const [id, was] of before) {
-  const now = after.get(id);
+  const now = after.get(id), s = lineOf.get(id);
   if (was.Status === 'Running' && (!now || now.Status !== 'Running'))
-    problems.push(`${id}: was Running before apply, now ${now ? now.Status : 'missing'}`);
+    problems.push(`${id}: was Running before apply, now ${now ? now.Status : 'missing'}` +
+                  (s ? `; the summary: ${s.outcome}, ${s.final_status}, "${s.action || ''}", ${s.error ? s.error.code : 'no error'}` : ''));
 }
 if (summary && summary.type === 'summary') {
   const count = {changed: 0, already_applied: 0, failed: 0, skipped: 0};
