@@ -164,7 +164,11 @@ void CheckCatalog(const Plan& p, size_t index, Errors* e) {
   if (derived != Direction::kNone && derived != in.direction)
     e->Add(path + "/direction", "{}: the plan says {}, but its catalog makes {} -> {} a {}", in.instance_id,
            DirectionName(in.direction), in.observed_type, in.target_type, DirectionName(derived));
-  if (derived == Direction::kNone && in.options.operation != DirectionName(in.direction))
+  // A mixed change: its direction is the spec's `operation`, or, without
+  // one, what DescribeResourcesModification answered the planner (which the
+  // digest seals).
+  if (derived == Direction::kNone && !in.options.operation.empty() &&
+      in.options.operation != DirectionName(in.direction))
     e->Add(path + "/direction", "{}: {} -> {} is a mixed change and the plan's operation is \"{}\", not {}",
            in.instance_id, in.observed_type, in.target_type, in.options.operation,
            DirectionName(in.direction));
