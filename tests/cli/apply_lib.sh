@@ -170,7 +170,9 @@ if (summary && summary.type === 'summary') {
     }
     if ((s.outcome === 'changed' || s.outcome === 'already_applied') && live.InstanceType !== s.to_type)
       problems.push(say + shows);
-    if (s.outcome === 'changed' && was && live.Status !== was.Status) problems.push(say + shows + `, was ${was.Status}`);
+    const settled = {Starting: 'Running', Pending: 'Running', Stopping: 'Stopped'};
+    const wasStatus = was && (settled[was.Status] || was.Status);
+    if (s.outcome === 'changed' && was && live.Status !== wasStatus) problems.push(say + shows + `, was ${was.Status}`);
   }
   for (const k of ['changed', 'already_applied', 'failed', 'skipped'])
     if ((summary[k] || 0) !== count[k]) problems.push(`summary ${k} = ${summary[k]}, but ${count[k]} instance lines say so`);

@@ -11,11 +11,11 @@
 # changes, and /_emulator/stats proves every kind of fault happened.
 #
 # Second case, a stop whose effect shows only after the step timeout: the
-# emulator runs in real time (a stop takes 3 s) while apply is told, by
-# RESPEC_TIME_SCALE, that it runs 1000x faster (its step timeout becomes
-# 1.8 s); some step must time out. The summary must be true and nothing left
+# emulator runs 2x faster than real time (a stop takes 1.5 s) while apply is
+# told, by RESPEC_TIME_SCALE, that it runs 2000x faster (its step timeout
+# becomes 0.9 s); some step must time out. The summary must be true and nothing left
 # Stopped (Starting is accepted: the restore budget shrinks too, below the
-# emulator's 4 s start); a second apply in real time must then bring every
+# emulator's 2 s start); a second apply with matching timeouts must then bring every
 # change home in its original power state.
 #
 # One seed by default (make test); RESPEC_SOAK=1 (make soak) runs several.
@@ -108,8 +108,8 @@ done
 # A stop whose effect shows after the step timeout.
 d=$work/late-stop; mkdir -p "$d"; cd "$d"
 echo "late stop:"
-start_emulator "$d" --generate 12 --seed 3 --time-scale 1
-export RESPEC_TIME_SCALE=1000   # apply's step timeout: 30 min / 1000 = 1.8 s < a 3 s stop
+start_emulator "$d" --generate 12 --seed 3 --time-scale 2   # a stop takes 1.5 s
+export RESPEC_TIME_SCALE=2000   # apply's step timeout: 30 min / 2000 = 0.9 s
 write_rehearsal_toml respec.toml 50
 R=("$RESPEC" --endpoint "$ENDPOINT")
 write_mixed_spec fleet.yaml
@@ -119,15 +119,16 @@ late=$(jq '[.instances[] | select(.verdict == "change" and .direction == "downgr
 echo "  plan: $late downgrades of Running instances (stop, modify, start)"
 [ "$late" -ge 1 ] || { echo "FAIL: no Running downgrade to stop"; exit 1; }
 cp plan.json plan-first.json
-# Apply's restore budget is scaled like its step timeout (1.8 s), shorter
-# than the emulator's 4 s start: an instance may be handed back Starting,
+# Apply's restore budget is scaled like its step timeout (0.9 s), shorter
+# than the emulator's 2 s start: an instance may be handed back Starting,
 # which the summary must then say.
 run_apply "$d" first starting-ok
 timeouts=$(jq -s '[.[] | select(.type == "summary") | .instances[] | select(.error.code == "Respec.StepTimeout")] | length' events-first.jsonl)
 echo "  step timeouts in the summary: $timeouts"
 [ "$timeouts" -ge 1 ] || { echo "FAIL: no step timed out: the late-stop case was not provoked"; exit 1; }
-# Whatever apply said, it was true (checked above); now let it finish in real time.
-export RESPEC_TIME_SCALE=1
+# Whatever apply said, it was true (checked above); now let it finish with
+# timeouts that match the emulator.
+export RESPEC_TIME_SCALE=2
 run_apply "$d" second
 [ "$rc" = 0 ] || { echo "FAIL: the second apply exited $rc"; tail -5 apply-second.err; exit 1; }
 check_applied plan-first.json before-first.json after-second.json orders-second.json
