@@ -143,10 +143,8 @@ void Executor::Impl::Fail(InstanceRun& r, const CloudError& e) {
   r.restore_since = clock->Now();
   r.repairs = 0;
   r.state = RunState::kIdle;
-  // Compensation decides from a fresh read, never from an earlier one, and
-  // that read gets its own step timeout (not what is left of the failed step's).
+  // Compensation decides from a fresh read, never from an earlier one.
   Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
-  r.op_since = clock->Now();
 }
 
 // Restores the power state the instance had before apply, within its own

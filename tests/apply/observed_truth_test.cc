@@ -215,27 +215,3 @@ TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome withi
   CHECK(o.final_status == kRunning);
   CHECK(s.exit_code == 1);
 }
-
-// Found by tests/cli/apply_soak_test.sh (seed 5, i-bp100000000000000118):
-// a modify whose retries outlasted a step timeout failed; compensation's
-// fresh read inherited the failed step's start time, so it timed out at once
-// and apply gave up ("could not confirm its power state
-// (Respec.StepTimeout)") with the instance Stopped, without one start.
-TEST_CASE("compensation after a step that outlasted the step timeout still restores the power state") {
-  std::vector<Inst> insts = {Down("i-longcall")};
-  Harness h(insts);
-  h.cloud.fail = [&](const std::string& action, const std::string&) -> std::optional<CloudError> {
-    if (action != "ModifyPrepayInstanceSpec") return std::nullopt;
-    h.clock.Advance(Millis(10000));  // retries and backoff longer than the step timeout
-    return MakeCloudError("InstanceDowngrade.QuotaExceed", "");
-  };
-  ExecutorOptions opt;
-  opt.step_timeout = Millis(8000);
-  Summary s = h.Run(MakeTestPlan(insts), opt);
-  const auto& o = Outcome(s, "i-longcall");
-  CHECK(o.kind == InstanceOutcomeKind::kFailed);
-  CHECK(h.Truth()["i-longcall"].status == kRunning);
-  CHECK(o.final_status == kRunning);
-  CHECK(o.action == "started again");
-  CHECK(s.exit_code == 1);
-}
