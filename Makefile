@@ -49,7 +49,7 @@ bench: build
 	@bash scripts/bench.sh $(BUILD)
 
 soak: build
-	cd $(BUILD) && RESPEC_SOAK=1 ctest --output-on-failure -R "crash|state_pg"
+	cd $(BUILD) && RESPEC_SOAK=1 ctest --output-on-failure -R "crash|state_pg|soak"
 
 # The Debian package (CPack): build/respec_<version>_amd64.deb
 package: build

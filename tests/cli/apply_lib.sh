@@ -120,3 +120,69 @@ if (problems.length) {
 console.log(`ok: ${changed} changed instances in their target type and original power state, one order each`);
 EOF
 }
+
+# check_apply_truth EVENTS.jsonl BEFORE.json AFTER.json ORDERS.json [starting-ok]: after any
+# apply, successful or not: no instance has two orders; nothing that was
+# Running before is anything but Running now; every line of the --json
+# summary agrees with the emulator (final_status = live Status, "unknown"
+# only with a non-zero exit; changed / already_applied = live type is the
+# target; changed = the power state the plan wanted; the counts add up).
+# starting-ok: Starting counts as on its way back Running (for a rehearsal
+# whose restore budget is shorter than the emulator's start).
+check_apply_truth() {
+  node - "$@" <<'EOF_NODE'
+const fs = require('fs');
+const [eventsFile, beforeFile, afterFile, ordersFile, mode] = process.argv.slice(2);
+const startingOk = mode === 'starting-ok';
+const read = f => JSON.parse(fs.readFileSync(f, 'utf8'));
+const lines = fs.readFileSync(eventsFile, 'utf8').split('\n').filter(l => l.trim());
+const problems = [];
+let summary = null;
+if (!lines.length) problems.push('apply printed no --json line (see its stderr)');
+else try { summary = JSON.parse(lines[lines.length - 1]); } catch (e) { problems.push(`the last --json line is not JSON: ${e.message}`); }
+if (summary && summary.type !== 'summary') problems.push(`the last --json line is a ${summary.type}, not the summary`);
+const before = new Map(read(beforeFile).map(i => [i.InstanceId, i]));
+const after = new Map(read(afterFile).map(i => [i.InstanceId, i]));
+const perInstance = new Map();
+for (const o of read(ordersFile)) perInstance.set(o.InstanceId, (perInstance.get(o.InstanceId) || []).concat(o.OrderId));
+for (const [id, orders] of perInstance)
+  if (orders.length > 1) problems.push(`${id}: ${orders.length} orders (${orders.join(', ')})`);
+const lineOf = new Map(summary && summary.instances ? summary.instances.map(s => [s.instance, s]) : []);
+for (const [id, was] of before) {
+  const now = after.get(id), s = lineOf.get(id);
+  if (was.Status === 'Running' && (!now || !(now.Status === 'Running' || (startingOk && now.Status === 'Starting'))))
+    problems.push(`${id}: was Running before apply, now ${now ? now.Status : 'missing'}` +
+                  (s ? `; the summary: ${s.outcome}, ${s.final_status}, "${s.action || ''}", ${s.error ? s.error.code : 'no error'}` : ''));
+}
+if (summary && summary.type === 'summary') {
+  const count = {changed: 0, already_applied: 0, failed: 0, skipped: 0};
+  for (const s of summary.instances) {
+    count[s.outcome] = (count[s.outcome] || 0) + 1;
+    const live = after.get(s.instance), was = before.get(s.instance);
+    const say = `${s.instance}: summary says ${s.outcome}, ${s.to_type || '?'}, ${s.final_status || '-'}` +
+                (s.action ? ` (${s.action})` : '') + `; the emulator shows `;
+    if (!live) { problems.push(say + 'no such instance'); continue; }
+    const shows = `${live.InstanceType}, ${live.Status}`;
+    if (s.final_status === 'unknown') {
+      if (summary.exit_code === 0) problems.push(say + shows + ', and apply exited 0 with an unknown');
+    } else if (s.outcome !== 'skipped' || s.final_status) {
+      if (s.final_status !== live.Status) problems.push(say + shows);
+    }
+    if ((s.outcome === 'changed' || s.outcome === 'already_applied') && live.InstanceType !== s.to_type)
+      problems.push(say + shows);
+    const settled = {Starting: 'Running', Pending: 'Running', Stopping: 'Stopped'};
+    const wasStatus = was && (settled[was.Status] || was.Status);
+    if (s.outcome === 'changed' && was && live.Status !== wasStatus) problems.push(say + shows + `, was ${was.Status}`);
+  }
+  for (const k of ['changed', 'already_applied', 'failed', 'skipped'])
+    if ((summary[k] || 0) !== count[k]) problems.push(`summary ${k} = ${summary[k]}, but ${count[k]} instance lines say so`);
+  if (summary.failed > 0 && summary.exit_code === 0)
+    problems.push(`exit_code ${summary.exit_code} with ${summary.failed} failed`);
+}
+if (problems.length) {
+  console.error(`${problems.length} problem(s):\n  ` + problems.slice(0, 30).join('\n  '));
+  process.exit(1);
+}
+console.log(`ok: ${summary.instances.length} summary lines agree with the emulator; no double order; nothing Running left stopped`);
+EOF_NODE
+}

@@ -320,3 +320,30 @@ TEST_CASE("outside text in a plan reaches the terminal without control character
     CHECK(out.find("bad thing") != std::string::npos);
   }
 }
+
+// Found by tests/cli/apply_soak_test.sh: `respec plan` decides a mixed
+// change's direction with DescribeResourcesModification (no `operation` in
+// the spec), and `respec apply` refused that very plan ("is a mixed change
+// and the plan's operation is \"\", not upgrade").
+TEST_CASE("a mixed change whose direction the API decided is consistent; an operation that contradicts it is not") {
+  auto w = emulator::DefaultWorld();
+  w.instances.push_back(Inst("i-mix00001", "ecs.r7.large"));  // 2 vCPU 16 GiB -> 4 vCPU 8 GiB
+  Env env(std::move(w));
+  Plan p = env.MakeOk(Spec(R"(version: 1
+regions: [cn-hangzhou]
+groups:
+  g:
+    targets:
+      - instanceIds: [i-mix00001]
+        instanceType: ecs.c7.xlarge
+)",
+                           env.clock));
+  REQUIRE(p.instances.size() == 1);
+  REQUIRE(p.instances[0].verdict == Verdict::kChange);
+  REQUIRE(p.instances[0].direction != Direction::kNone);
+  CHECK(p.instances[0].options.operation.empty());
+  INFO(fmt::format("{}", fmt::join(Check(p), "\n")));
+  CHECK(Check(p).empty());
+  p.instances[0].options.operation = p.instances[0].direction == Direction::kUpgrade ? "downgrade" : "upgrade";
+  CHECK(Mentions(Check(p), "is a mixed change and the plan's operation is"));
+}

@@ -99,6 +99,8 @@ ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
   }
 
   InjectedFault fault = options_.faults ? options_.faults(call.action) : InjectedFault::kNone;
+  if (fault == InjectedFault::kLastOrder && call.action != "ModifyPrepayInstanceSpec") fault = InjectedFault::kNone;
+  CountFault(fault);
   switch (fault) {
     case InjectedFault::kThrottling:
       return Error(MakeCloudError("Throttling", ""), f, request_id);
@@ -170,12 +172,27 @@ Json Api::InstancesJson() const {
   return list;
 }
 
+void Api::CountFault(InjectedFault fault) {
+  const char* name = nullptr;
+  switch (fault) {
+    case InjectedFault::kThrottling: name = "throttling"; break;
+    case InjectedFault::kLastOrder: name = "last-order"; break;
+    case InjectedFault::kInternal: name = "internal"; break;
+    case InjectedFault::kDrop: name = "drop"; break;
+    case InjectedFault::kSlow: name = "slow"; break;
+    default: return;
+  }
+  std::lock_guard<std::mutex> l(stats_mu_);
+  ++faults_[name];
+}
+
 Json Api::StatsJson() const {
   std::lock_guard<std::mutex> l(stats_mu_);
-  Json req = Json::object(), err = Json::object();
+  Json req = Json::object(), err = Json::object(), faults = Json::object();
   for (const auto& [k, v] : requests_) req[k] = v;
   for (const auto& [k, v] : errors_) err[k] = v;
-  return Json{{"requests", req}, {"errors", err}};
+  for (const auto& [k, v] : faults_) faults[k] = v;
+  return Json{{"requests", req}, {"errors", err}, {"faults", faults}};
 }
 
 ApiResponse Api::HandleInspection(const RawRequest& req) {

@@ -76,6 +76,7 @@ class Api {
   ApiResponse HandleInspection(const RawRequest& req);
   ApiResponse Error(const CloudError& e, Format f, const std::string& request_id);
   void Count(const std::string& action, const std::string& error_code);
+  void CountFault(InjectedFault fault);
 
   Model* model_;
   ApiOptions options_;
@@ -85,6 +86,7 @@ class Api {
   mutable std::mutex stats_mu_;
   std::map<std::string, long> requests_;
   std::map<std::string, long> errors_;
+  std::map<std::string, long> faults_;  // injected by --faults, by kind (drop, slow, ...)
 };
 
 }  // namespace respec::emulator::http

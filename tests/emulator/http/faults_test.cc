@@ -74,6 +74,13 @@ TEST_CASE("faults: Throttling, LastOrderProcessing (only ModifyPrepayInstanceSpe
   Reply ie = f.Rpc("DescribeRegions", {});
   CHECK(ie.status == 500);
   CHECK(ie.Code() == "InternalError");
+  // /_emulator/stats counts what was injected, by kind; a last-order fault
+  // drawn for another action injects nothing and is not counted.
+  auto faults = f.Get("/_emulator/stats").Json()["faults"];
+  CHECK(faults["throttling"] == 1);
+  CHECK(faults["last-order"] == 1);
+  CHECK(faults["internal"] == 1);
+  CHECK(faults.size() == 3);
 }
 
 TEST_CASE("faults: a drop performs the action, then closes the connection without an answer") {
@@ -102,6 +109,7 @@ TEST_CASE("faults: a drop performs the action, then closes the connection withou
   REQUIRE(retry.status == 200);
   CHECK(retry.Json()["OrderId"] == orders[0]["OrderId"]);
   CHECK(f.Get("/_emulator/orders").Json().size() == 1);
+  CHECK(f.Get("/_emulator/stats").Json()["faults"]["drop"] == 2);  // not an error, but counted
 }
 
 TEST_CASE("faults: a slow answer arrives after the delay, intact") {
@@ -116,6 +124,7 @@ TEST_CASE("faults: a slow answer arrives after the delay, intact") {
   auto took = std::chrono::steady_clock::now() - t0;
   CHECK(r.status == 200);
   CHECK(took >= std::chrono::milliseconds(60));
+  CHECK(f.Get("/_emulator/stats").Json()["faults"]["slow"] == 1);
   auto t1 = std::chrono::steady_clock::now();
   CHECK(f.Rpc("DescribeRegions", {}).status == 200);
   CHECK(std::chrono::steady_clock::now() - t1 < std::chrono::milliseconds(60));
