@@ -15,7 +15,7 @@ MUTANTS=(
   'src/apply/executor.cc%s/if (!opt.resume.finished.count(id) && /if (/%resume honours the journal'"'"'s finished, steps_done and stopped'
   'src/apply/schedule.cc%s/  for (int s : steps_done)/  for (int s : std::set<int>{})/%resume honours the journal'"'"'s finished, steps_done and stopped'
   'src/apply/executor.cc%s/r.stopped_by_respec = opt.resume.stopped.count(id) > 0;/r.stopped_by_respec = false;/%resume honours stopped: an instance respec stopped counts against maxUnavailable at once'
-  'src/apply/executor_steps.cc%147s/.*/  Compensate(r);/%an ambiguous stop (no answer, but it happened) is compensated from a fresh read'
+  'src/apply/executor_steps.cc%s/^  ObserveAfresh(r);$/  Compensate(r);/%an ambiguous stop (no answer, but it happened) is compensated from a fresh read'
   'src/apply/executor_calls.cc%203s/.*/    return EndFailed(r, "could not start it again");/%restoring the power state retries the start within its own budget'
   'src/apply/executor.cc%s/  if (!aborted) ObserveFinalState();//%the summary reports the live state read after respec'"'"'s last action'
   'src/apply/executor.cc%s/if (r.live && r.live->type != r.ip->target_type) {/if (false) {/%already applied needs the journal AND the live type: a cloud that lost the change is not'
@@ -23,6 +23,7 @@ MUTANTS=(
   'src/apply/executor_calls.cc%s/  slot.journaled = !(r.goal == Goal::kRestore && op == Op::kStart);/  slot.journaled = true;/%a journal that fails stops new work; no unjournaled call but the restoring start'
   'src/apply/executor.cc%s/    Watch(r, WaitFor::kObserve, r.op, OnSeen::kTimeoutVerdict);/    Fail(r, MakeCloudError("Respec.StepTimeout", "")); continue;/%a stop whose effect shows just after the step timeout completes the step'
   'src/apply/executor.cc%s/    const bool order = r.op == Op::kModify \&\& r.waiting_for == WaitFor::kType;/    const bool order = false;/%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
+  'src/apply/executor_steps.cc%s/    if (clock->Now() - r.restore_since < Scaled(opt.restore_timeout)) return ObserveAfresh(r);//%the restoring read outlasts a step timeout: respec keeps looking within its restore budget'
 )
 want=("$@")
 n=0; killed=0; survived=0

@@ -134,6 +134,7 @@ struct Executor::Impl {
   void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then);
   void StepDone(InstanceRun& r, const std::string& how, bool skipped);
   void Fail(InstanceRun& r, const CloudError& e);
+  void ObserveAfresh(InstanceRun& r);
   void Compensate(InstanceRun& r);
   void EndFailed(InstanceRun& r, const std::string& action);
   const Step* CurrentStep(const InstanceRun& r) const;

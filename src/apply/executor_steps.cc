@@ -129,8 +129,12 @@ void Executor::Impl::StepDone(InstanceRun& r, const std::string& how, bool skipp
 }
 
 void Executor::Impl::Fail(InstanceRun& r, const CloudError& e) {
-  if (r.goal == Goal::kRestore)
+  if (r.goal == Goal::kRestore) {
+    // Restoring has a budget of its own: a read that did not come back in a
+    // step timeout is tried again (fresh) until that budget is spent.
+    if (clock->Now() - r.restore_since < Scaled(opt.restore_timeout)) return ObserveAfresh(r);
     return EndFailed(r, "could not confirm its power state (" + e.code + "); check it by hand");
+  }
   r.error = e;
   Emit(EventKind::kStepFailed, &r, "", &e);
   schedule.CountFailure(Index(r));
@@ -141,8 +145,14 @@ void Executor::Impl::Fail(InstanceRun& r, const CloudError& e) {
   r.goal = Goal::kRestore;
   r.restore_since = clock->Now();
   r.repairs = 0;
-  r.state = RunState::kIdle;
   // Compensation decides from a fresh read, never from an earlier one.
+  ObserveAfresh(r);
+}
+
+// A new read of the instance, timed from now (not from the failed step).
+void Executor::Impl::ObserveAfresh(InstanceRun& r) {
+  r.state = RunState::kIdle;
+  r.op = Op::kNone;
   Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
 }
 

@@ -177,6 +177,35 @@ TEST_CASE("restoring the power state retries the start within its own budget") {
   }
 }
 
+TEST_CASE("the restoring read outlasts a step timeout: respec keeps looking within its restore budget") {
+  // The modify fails for good after the stop; then DescribeInstances is down
+  // for longer than a step timeout (but well within the restore budget).
+  // Compensation must keep reading and start the instance, not give up with
+  // "could not confirm its power state" and leave it Stopped.
+  std::vector<Inst> insts = {Down("i-dark")};
+  Harness h(insts);
+  std::optional<TimePoint> outage_until;
+  h.cloud.fail = [&](const std::string& action, const std::string&) -> std::optional<CloudError> {
+    if (action == "ModifyPrepayInstanceSpec") {
+      if (!outage_until) outage_until = h.clock.Now() + Millis(180000);
+      return MakeCloudError("InstanceDowngrade.QuotaExceed", "");
+    }
+    if (action == "DescribeInstances" && outage_until && h.clock.Now() < *outage_until)
+      return MakeCloudError("InternalError", "the API is having a bad day");
+    return std::nullopt;
+  };
+  ExecutorOptions opt;
+  opt.step_timeout = Millis(20000);
+  Summary s = h.Run(MakeTestPlan(insts), opt);
+  REQUIRE(outage_until);
+  const auto& o = Outcome(s, "i-dark");
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  CHECK(h.Truth()["i-dark"].status == kRunning);
+  CHECK(o.final_status == kRunning);
+  CHECK(o.action == "started again");
+  CHECK(s.exit_code == 1);
+}
+
 TEST_CASE("a stop whose effect shows just after the step timeout completes the step") {
   // The last regular poll sees Stopping; the effect lands before the timeout's re-read.
   std::vector<Inst> insts = {Down("i-edge")};
