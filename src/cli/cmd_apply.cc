@@ -78,12 +78,6 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-// The production Cloud (cli/cloud_factory.h), with credentials resolved for
-// the profile already loaded above.
-bool BuildCloud(const GlobalOptions& g, const Profile& profile, Clock* clock, CloudStack* out) {
-  return BuildProfileCloud(g, profile, "apply", clock, out, std::cerr);
-}
-
 bool PlanFromSpec(const ApplyOpts& o, const GlobalOptions& g, const Profile& profile, Clock* clock,
                   Cloud* cloud, Plan* plan) {
   FleetSpec spec;
@@ -151,16 +145,15 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   CloudStack stack;
   Plan plan;
   if (!o.plan_file.empty()) {
+    // A bad plan file is refused before credentials are looked for.
     std::vector<std::string> errors;
     if (!LoadPlanFile(o.plan_file, &plan, &errors)) {
       for (const auto& e : errors) std::cerr << "respec apply: " << ForTerminal(e) << "\n";
       return 1;
     }
-    if (!BuildCloud(g, profile, &clock, &stack)) return 1;
-  } else {
-    if (!BuildCloud(g, profile, &clock, &stack)) return 1;
-    if (!PlanFromSpec(o, g, profile, &clock, stack.cloud(), &plan)) return 1;
   }
+  if (!BuildProfileCloud(g, profile, "apply", &clock, &stack, std::cerr)) return 1;
+  if (!o.spec_file.empty() && !PlanFromSpec(o, g, profile, &clock, stack.cloud(), &plan)) return 1;
   PlanCounts counts = CountPlan(plan);
   if (counts.changes() == 0) {
     std::cerr << "respec apply: no changes to apply\n";
