@@ -45,19 +45,12 @@ while [ "$kills" -lt "$WANT" ]; do
     [ "$runs" -le 100 ] || { echo "FAIL: round $round did not complete in 100 runs"; exit 1; }
     "${R[@]}" apply plan.json --state-dir state > "apply.$runs.out" 2>&1 &
     pid=$!
-    if [ "$kills" -lt "$WANT" ]; then
-      # A random point: from before the first call to deep into the run.
-      sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.05 + (r % 2500) / 1000 }')"
-      if kill -9 "$pid" 2>/dev/null; then
-        wait "$pid" 2>/dev/null || true
-        kills=$((kills + 1))
-        continue
-      fi
+    # A random point: from before the first call to deep into the run.
+    if await_or_kill "$pid" $((kills < WANT)) 0.05 2500; then
+      kills=$((kills + 1))
+      continue
     fi
-    set +e
-    wait "$pid"
-    rc=$?
-    set -e
+    rc=$APPLY_RC
     if [ "$rc" != 0 ]; then
       tail -30 "apply.$runs.out"
       echo "FAIL: round $round run $runs (after $kills kills) exited $rc"

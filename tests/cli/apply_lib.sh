@@ -186,3 +186,23 @@ if (problems.length) {
 console.log(`ok: ${summary.instances.length} summary lines agree with the emulator; no double order; nothing Running left stopped`);
 EOF_NODE
 }
+
+# await_or_kill PID KILL MIN_SECONDS SPREAD_MS: with KILL=1, sleeps
+# MIN_SECONDS plus a random part of SPREAD_MS and SIGKILLs the background
+# apply PID, returning 0 when it was killed. Otherwise (KILL=0, or it had
+# finished first) waits for it and returns 1 with its exit code in APPLY_RC.
+await_or_kill() {
+  local pid=$1 kill=$2 min=$3 spread=$4
+  if [ "$kill" = 1 ]; then
+    sleep "$(awk -v r=$RANDOM -v m="$min" -v s="$spread" 'BEGIN { printf "%.3f", m + (r % s) / 1000 }')"
+    if kill -9 "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null || true
+      return 0
+    fi
+  fi
+  set +e
+  wait "$pid"
+  APPLY_RC=$?
+  set -e
+  return 1
+}

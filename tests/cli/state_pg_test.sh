@@ -104,18 +104,11 @@ while :; do
   fi
   (cd "$d" && exec "${R[@]}" apply plan.json --state-backend "$PG_URL" --lease-ttl 2 --lock-timeout 30 > apply.out 2>&1) &
   pid=$!
-  if [ "$kills" -lt 10 ]; then
-    sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", 0.2 + (r % 1500) / 1000 }')"
-    if kill -9 "$pid" 2>/dev/null; then
-      wait "$pid" 2>/dev/null || true
-      kills=$((kills + 1))
-      continue
-    fi
+  if await_or_kill "$pid" $((kills < 10)) 0.2 1500; then
+    kills=$((kills + 1))
+    continue
   fi
-  set +e
-  wait "$pid"
-  rc=$?
-  set -e
+  rc=$APPLY_RC
   [ "$rc" = 0 ] || { tail -30 "$d/apply.out"; echo "FAIL: run $runs (after $kills kills) exited $rc"; exit 1; }
   break
 done
