@@ -6,6 +6,8 @@ BUILD_TYPE ?= RelWithAsserts
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 600
 export CCACHE_BASEDIR := $(CURDIR)
+# The build directory is not hashed, so a second clone or worktree reuses the cache.
+export CCACHE_NOHASHDIR := 1
 # Rehearsals run against the emulator only: never ask the ECS metadata service
 # (a real address) for credentials from make demo/test/bench/soak.
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
