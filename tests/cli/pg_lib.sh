@@ -25,8 +25,25 @@ start_pg() {
     -o "-c listen_addresses='' -k $PG_DIR -c max_connections=100" start > /dev/null ||
     { cat "$PG_DIR/server.log" >&2; return 1; }
   PG_STARTED=1
+  _pg_reaper
   "$PG_BIN/createdb" -h "$PG_DIR" -U respec respec || return 1
   PG_URL="postgresql://respec@/respec?host=$PG_DIR"
+}
+
+# _pg_reaper [DIR]: a detached watcher that stops the server and removes
+# $PG_DIR (and DIR) once this shell ($$) has gone. It matters when the shell
+# is SIGKILLed, e.g. by a CTest timeout, which runs no EXIT trap; after a
+# normal stop_pg it finds nothing left to do. Its output goes to /dev/null so
+# CTest does not wait for it.
+_pg_reaper() {
+  setsid bash -c '
+    owner=$1 dir=$2 bin=$3 extra=$4
+    while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop)
+      else "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop; fi
+    fi
+    rm -rf "$dir" ${extra:+"$extra"}' _ "$$" "$PG_DIR" "$PG_BIN" "${1:-}" < /dev/null > /dev/null 2>&1 &
 }
 
 # pg_halt: stop the server now (immediate: no clean shutdown), keep the files.
@@ -60,4 +77,5 @@ pg_test_begin() {
   trap 'stop_emulator; stop_pg; rm -rf "$work"' EXIT
   cd "$work"
   start_pg
+  _pg_reaper "$work"
 }
