@@ -269,15 +269,15 @@ Result<Price> EcsCloud::DescribeInstanceModificationPrice(const ModificationPric
 }
 
 Result<Ack> EcsCloud::StopInstance(const std::string& region, const std::string& id) {
-  return Call<Ack>("StopInstance", region, id, PowerParams(region, id), &DecodeAck);
+  return Call<Ack>("StopInstance", region, id, PowerParams(id), &DecodeAck);
 }
 
 Result<Ack> EcsCloud::StartInstance(const std::string& region, const std::string& id) {
-  return Call<Ack>("StartInstance", region, id, PowerParams(region, id), &DecodeAck);
+  return Call<Ack>("StartInstance", region, id, PowerParams(id), &DecodeAck);
 }
 
 Result<Ack> EcsCloud::RebootInstance(const std::string& region, const std::string& id) {
-  return Call<Ack>("RebootInstance", region, id, PowerParams(region, id), &DecodeAck);
+  return Call<Ack>("RebootInstance", region, id, PowerParams(id), &DecodeAck);
 }
 
 Result<ModifyPrepaySpecResult> EcsCloud::ModifyPrepayInstanceSpec(

@@ -68,9 +68,10 @@ sign::Params ModificationPriceParams(const ModificationPriceRequest& r) {
   return p;
 }
 
-sign::Params PowerParams(const std::string& region, const std::string& instance_id) {
+// Stop/Start/RebootInstance take no RegionId (API references, SDK models;
+// found by tests/conformance/compare_requests.js): the endpoint is the region.
+sign::Params PowerParams(const std::string& instance_id) {
   sign::Params p;
-  Add(&p, "RegionId", region);
   Add(&p, "InstanceId", instance_id);
   return p;
 }

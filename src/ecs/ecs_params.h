@@ -16,7 +16,7 @@ sign::Params DescribeInstancesParams(const DescribeInstancesRequest& r);
 sign::Params DescribeInstanceTypesParams(const DescribeInstanceTypesRequest& r);
 sign::Params ResourcesModificationParams(const ResourcesModificationRequest& r);
 sign::Params ModificationPriceParams(const ModificationPriceRequest& r);
-sign::Params PowerParams(const std::string& region, const std::string& instance_id);
+sign::Params PowerParams(const std::string& instance_id);
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r);
 
 }  // namespace respec::ecs

@@ -97,6 +97,14 @@ std::string ModelState::StockStatus(const std::string& zone, const std::string& 
   return "WithStock";
 }
 
+std::optional<CloudError> ModelState::NoStock(const std::string& zone, const std::string& type,
+                                               std::string_view action, std::string_view instance_id) {
+  std::string stock = StockStatus(zone, type);
+  if (stock == "WithoutStock") return ErrorRow("OperationDenied.NoStock", "specified zone", action, instance_id);
+  if (stock == "ClosedWithoutStock") return ErrorRow("OperationDenied.NoStock", "out of usage", action, instance_id);
+  return std::nullopt;
+}
+
 const Image* ModelState::FindImage(const std::string& id) const {
   for (const auto& im : world.images)
     if (im.id == id) return &im;

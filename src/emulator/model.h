@@ -8,7 +8,9 @@
 // Starting->Running, scheduled RebootTime) are computed lazily from it, so a
 // test advances a VirtualClock and simply calls again.
 // Errors: every rule of the seeds returns the seed's code, HTTP status and
-// message (built from cloud/error_table.h), with a fresh RequestId.
+// message (built from cloud/error_table.h), with a fresh RequestId. Codes
+// whose cause the model has no rule for come from world-file triggers
+// (world.h: InstanceTriggers, CatalogType, Account; docs/emulator.md).
 // Where the seeds leave room, the Model decides (details in the .cc files):
 //  - Smaller target without OperatorType=downgrade: InvalidParameter naming
 //    OperatorType; a mixed change (more vCPU, less memory) follows OperatorType.

@@ -75,6 +75,11 @@ struct ModelState {
   const Region* FindRegion(const std::string& id) const;
   std::string StockStatus(const std::string& zone, const std::string& type) const;
   const Image* FindImage(const std::string& id) const;
+  // OperationDenied.NoStock when `type` cannot be had in `zone`: WithoutStock
+  // gets the seed row "out of stock in the specified zone", ClosedWithoutStock
+  // (withdrawn from sale) the row "out of usage"; nullopt when in stock.
+  std::optional<CloudError> NoStock(const std::string& zone, const std::string& type,
+                                    std::string_view action, std::string_view instance_id);
 
   // An error from the table with request id, action and instance filled in.
   // `message` overrides the table's (required where the table says "%s").

@@ -47,7 +47,12 @@ json InstanceJson(const LiveInstance& li) {
             {"hidden_type", li.hidden_type},
             {"phase", int(li.phase)}, {"phase_end", ToMs(li.phase_end)},
             {"order_done_at", ToMs(li.order_done_at)},
-            {"reboot_when_finished", li.reboot_when_finished}};
+            {"reboot_when_finished", li.reboot_when_finished},
+            {"ram_role", li.w.ram_role}, {"private_ips", li.w.private_ips},
+            {"ipv6_addresses", li.w.ipv6_addresses},
+            {"purchase_history", li.w.triggers.purchase_history},
+            {"billing_method_supported", li.w.triggers.billing_method_supported},
+            {"order_creation_failures", li.w.triggers.order_creation_failures}};
   if (li.open_order) j["open_order"] = *li.open_order;
   if (li.reboot_at) j["reboot_at"] = ToMs(*li.reboot_at);
   return j;
@@ -76,6 +81,12 @@ LiveInstance InstanceFromJson(const json& j) {
   li.w.released = j.at("released").get<bool>();
   li.effective_type = j.at("effective_type").get<std::string>();
   li.hidden_type = j.value("hidden_type", std::string());
+  li.w.ram_role = j.value("ram_role", std::string());
+  li.w.private_ips = j.value("private_ips", 1);
+  li.w.ipv6_addresses = j.value("ipv6_addresses", 0);
+  li.w.triggers.purchase_history = j.value("purchase_history", true);
+  li.w.triggers.billing_method_supported = j.value("billing_method_supported", true);
+  li.w.triggers.order_creation_failures = j.value("order_creation_failures", 0);
   int phase = j.at("phase").get<int>();
   if (phase < 0 || phase > int(Phase::kRebootStopping)) throw std::runtime_error("bad phase");
   li.phase = Phase(phase);

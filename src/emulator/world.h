@@ -64,6 +64,13 @@ struct CatalogType {
   InstanceType type;            // id, family, cpu, memory, local storage
   bool retired = false;         // InstanceType.Offline for new changes
   double monthly_price = 0;     // CNY per month, for DescribeInstanceModificationPrice
+  bool authorized = true;       // false: InvalidInstanceType.ValueUnauthorized as a target
+  // Addresses per network interface (DescribeInstanceTypes'
+  // EniPrivateIpAddressQuantity / EniIpv6AddressQuantity); unset = no limit.
+  // A target with fewer than the instance holds: InvalidOperation.Ipv4CountExceeded,
+  // .Ipv6CountExceeded; ipv6 0 and the instance has IPv6: .Ipv6NotSupport.
+  std::optional<int> private_ip_quantity;
+  std::optional<int> ipv6_quantity;
 };
 
 // Stock per (zone, type): "WithStock" unless listed.
@@ -78,15 +85,30 @@ struct Image {
   std::vector<std::string> allowed_families;  // empty = any
 };
 
+// World-file triggers for seed error codes that have no cause elsewhere in the
+// model; each is documented in docs/emulator.md ("Seed error codes").
+struct InstanceTriggers {
+  bool purchase_history = true;          // false: InvalidInstance.PurchaseNotFound
+  bool billing_method_supported = true;  // false: InvalidBillingMethod.ValueNotSupported
+  int order_creation_failures = 0;       // the next N orders: OrderCreationFailed
+};
+
 struct WorldInstance {
   Instance instance;          // as DescribeInstances shows it
   int downgrades_used = 0;    // towards the limit of 3
   bool released = false;      // gone: DescribeInstances hides it, actions say Released
+  std::string ram_role;       // attached RAM role; see Account::pass_role
+  int private_ips = 1;        // IPv4 addresses on the primary interface
+  int ipv6_addresses = 0;
+  InstanceTriggers triggers;
 };
 
 struct Account {
   bool in_arrears = false;        // Account.Arrearage on upgrade
   bool billing_method = true;     // false: BillingMethodNotFound
+  // false: the caller may not pass RAM roles, so changing an instance with a
+  // RAM role attached gets InvalidUser.PassRoleForbidden.
+  bool pass_role = true;
 };
 
 struct World {

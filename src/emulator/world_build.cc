@@ -117,6 +117,9 @@ struct Builder {
       t.type.local_storage_amount = c.value("local_storage_amount", t.type.local_storage_category.empty() ? 0 : 1);
       t.retired = Bool(c, "retired", false);
       t.monthly_price = c.value("monthly_price", 0.0);
+      t.authorized = Bool(c, "authorized", true);
+      if (c.contains("private_ip_quantity")) t.private_ip_quantity = c["private_ip_quantity"].get<int>();
+      if (c.contains("ipv6_quantity")) t.ipv6_quantity = c["ipv6_quantity"].get<int>();
       if (!in_file.insert(t.type.id).second) {
         Error(fmt::format("/catalog/{}/id", i), "duplicate instance type");
         continue;
@@ -209,6 +212,12 @@ struct Builder {
       if (j.contains("lock_reasons")) in.lock_reasons = j["lock_reasons"].get<std::vector<std::string>>();
       wi.downgrades_used = j.value("downgrades_used", 0);
       wi.released = Bool(j, "released", false);
+      wi.ram_role = Str(j, "ram_role");
+      wi.private_ips = j.value("private_ips", 1);
+      wi.ipv6_addresses = j.value("ipv6_addresses", 0);
+      wi.triggers.purchase_history = Bool(j, "purchase_history", true);
+      wi.triggers.billing_method_supported = Bool(j, "billing_method_supported", true);
+      wi.triggers.order_creation_failures = j.value("order_creation_failures", 0);
       w->instances.push_back(std::move(wi));
     }
   }
@@ -231,6 +240,7 @@ void BuildWorld(const MarkedJson& doc, const std::string& file, World* world,
     if (root.contains("account")) {
       world->account.in_arrears = Bool(root["account"], "in_arrears", false);
       world->account.billing_method = Bool(root["account"], "billing_method", true);
+      world->account.pass_role = Bool(root["account"], "pass_role", true);
     }
     world->type_visible_after_restart = Bool(root, "type_visible_after_restart", false);
     if (root.contains("qps")) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SDK conformance check: starts `respec emulator` on a free loopback port with
 # a small generated world, runs conformance.js (official SDKs, unmodified
-# except the endpoint), stops the emulator. Exits non-zero on any failure.
+# except the endpoint), stops the emulator; then has respec plan and apply a
+# two-instance fleet on a fresh emulator and compare_requests.js compares
+# respec's requests with the V3 SDK's. Exits non-zero on any failure.
 # Usage: run.sh RESPEC_BIN   (or RESPEC_BIN in the environment)
 # RESPEC_SKIP_CONFORMANCE=1 turns a missing Node.js/SDK install into a skip
 # (exit 77, which CTest reports as "Not Run", not as passed).
@@ -93,4 +95,38 @@ if ! wait "$pid"; then
   rc=1
 fi
 pid=""
+
+# respec's own requests against the SDK's (compare_requests.js): a fresh
+# emulator, respec plan + apply of one upgrade (Running) and one downgrade
+# (Stopped), then the SDK repeats each distinct call and the shapes the
+# emulator recorded (/_emulator/requests: names only) must match.
+cat > "$work/respec-world.yaml" <<YAML
+version: 1
+instances:
+  - {id: i-confup0000000001, zone: cn-hangzhou-h, type: ecs.g6.large, status: Running}
+  - {id: i-confdown000000001, zone: cn-hangzhou-h, type: ecs.g7.2xlarge, status: Stopped}
+YAML
+cat > "$work/fleet.yaml" <<YAML
+version: 1
+regions: [cn-hangzhou]
+groups:
+  conformance:
+    targets:
+      - {instanceIds: [i-confup0000000001], instanceType: ecs.g6.xlarge}
+      - {instanceIds: [i-confdown000000001], instanceType: ecs.g7.xlarge}
+YAML
+rm -f "$work/port"
+"$bin" emulator --listen 127.0.0.1:0 --port-file "$work/port" --world "$work/respec-world.yaml" \
+  --time-scale 20 >"$work/emulator.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+[ -s "$work/port" ] || { echo "conformance: the third emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
+ep="http://127.0.0.1:$(cat "$work/port")"
+if ! "$bin" --endpoint "$ep" plan -f "$work/fleet.yaml" --out "$work/plan.json" >"$work/plan.out" 2>&1; then
+  echo "FAIL respec plan against the emulator:" >&2; cat "$work/plan.out" >&2; rc=1
+elif ! RESPEC_TIME_SCALE=20 timeout 60 "$bin" --endpoint "$ep" apply "$work/plan.json" \
+       --state-dir "$work/state" >"$work/apply.out" 2>&1; then
+  echo "FAIL respec apply against the emulator:" >&2; cat "$work/apply.out" >&2; rc=1
+fi
+RESPEC_ENDPOINT="$ep" node "$here/compare_requests.js" || rc=1
 exit $rc

@@ -189,6 +189,7 @@ TEST_CASE("RPC 1.0 requests carry a Signature the signer verifies") {
   CHECK(Get(q, "SignatureVersion") == "1.0");
   CHECK(Get(q, "SecurityToken") == kToken);
   CHECK(Get(q, "InstanceId") == "i-xyz");
+  CHECK(Get(q, "RegionId") == "<absent>");  // the power actions take none; the endpoint is the region
   CHECK(Get(q, "Timestamp").size() == 20);
   std::string sig = Get(q, "Signature");
   sign::Params rest;

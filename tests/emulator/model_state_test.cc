@@ -125,3 +125,34 @@ TEST_CASE("FindAccessKey finds the world's keys") {
   CHECK(k->secret == "respec-demo-secret-not-real");
   CHECK(m.FindAccessKey("LTAI-nope") == nullptr);
 }
+
+TEST_CASE("State: the seed-error triggers of an instance survive a save and load") {
+  VirtualClock clock;
+  World w = StateWorld();
+  WorldInstance& run = w.instances[0];
+  run.triggers.order_creation_failures = 2;
+  run.triggers.purchase_history = true;
+  run.ram_role = "app-role";
+  run.private_ips = 4;
+  run.ipv6_addresses = 2;
+  w.instances[1].triggers.purchase_history = false;
+  w.instances[1].triggers.billing_method_supported = false;
+  Model a(w, &clock);
+  CHECK(a.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.xlarge")).error().code == "OrderCreationFailed");
+  std::string path = TempPath("triggers.json");
+  std::string err;
+  REQUIRE(a.SaveState(path, &err));
+
+  Model b(StateWorld(), &clock);  // the bare world has no triggers: they come from the state
+  REQUIRE(b.LoadState(path, &err));
+  auto inst = b.Instances();
+  REQUIRE(inst.size() == 2);
+  CHECK(inst[0].ram_role == "app-role");
+  CHECK(inst[0].private_ips == 4);
+  CHECK(inst[0].ipv6_addresses == 2);
+  CHECK(inst[1].triggers.billing_method_supported == false);
+  CHECK(inst[1].triggers.purchase_history == false);
+  // One failure was used before the save; one is left.
+  CHECK(b.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.xlarge")).error().code == "OrderCreationFailed");
+  CHECK(b.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.xlarge")).ok());
+}

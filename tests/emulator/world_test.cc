@@ -168,6 +168,12 @@ TEST_CASE("World errors name FILE:LINE:COL") {
     CHECK(errs[0].find("status.yaml:5:13: instances[0].status:") == 0);
     CHECK(errs[0].find("Running") != std::string::npos);
   }
+  SECTION("a seed-error trigger out of range") {
+    auto errs = LoadErrors("ips.yaml", "instances:\n  - id: i-bp1x\n    zone: cn-hangzhou-h\n"
+                                       "    type: ecs.g7.large\n    private_ips: 0\n");
+    REQUIRE(errs.size() == 1);
+    CHECK(errs[0].find("ips.yaml:5:18: instances[0].private_ips:") == 0);
+  }
   SECTION("wrong type") {
     auto errs = LoadErrors("type.yaml", "instances:\n  - id: i-bp1x\n    zone: cn-hangzhou-h\n"
                                         "    type: ecs.g7.large\n    downgrades_used: two\n");

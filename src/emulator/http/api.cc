@@ -53,16 +53,23 @@ ApiResponse Api::Error(const CloudError& e, Format f, const std::string& request
 ApiResponse Api::Handle(const RawRequest& req) {
   if (req.Path().rfind("/_emulator/", 0) == 0) return HandleInspection(req);
   std::string action;
-  ApiResponse r = HandleApi(req, &action);
+  RequestShape shape;
+  ApiResponse r = HandleApi(req, &action, &shape);
   Count(action, r.error_code);
+  if (!shape.method.empty()) {
+    shape.status = r.status;
+    shape.error_code = r.error_code;
+    requests_log_.Record(std::move(shape));
+  }
   return r;
 }
 
-ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action) {
+ApiResponse Api::HandleApi(const RawRequest& req, std::string* counted_action, RequestShape* shape) {
   std::string request_id = model_->NewRequestId();
   auto parsed = ParseApiCall(req);
   if (!parsed.ok()) return Error(parsed.error(), Format::kJson, request_id);
   const ApiCall& call = parsed.value();
+  *shape = ShapeOf(req, call);
   Format f = call.format;
   *counted_action = call.action;
 
@@ -202,9 +209,10 @@ ApiResponse Api::HandleInspection(const RawRequest& req) {
   if (path == "/_emulator/instances") return JsonResponse(200, InstancesJson());
   if (path == "/_emulator/stats") return JsonResponse(200, StatsJson());
   if (path == "/_emulator/sts") return JsonResponse(200, sts_->IssuedJson());
+  if (path == "/_emulator/requests") return JsonResponse(200, RequestsJson());
   return JsonResponse(404, Json{{"error", "unknown inspection endpoint " + path.substr(0, 80) +
-                                              "; try /_emulator/orders, /_emulator/instances or "
-                                              "/_emulator/stats"}});
+                                              "; try /_emulator/orders, /_emulator/instances, "
+                                              "/_emulator/stats or /_emulator/requests"}});
 }
 
 }  // namespace respec::emulator::http

@@ -22,6 +22,7 @@
 #include "emulator/http/auth.h"
 #include "emulator/http/render.h"
 #include "emulator/http/request.h"
+#include "emulator/http/request_log.h"
 #include "emulator/http/sts_door.h"
 #include "emulator/http/throttle.h"
 #include "emulator/model.h"
@@ -65,6 +66,9 @@ class Api {
   Json OrdersJson() const;
   Json InstancesJson() const;
   Json StatsJson() const;
+  // The shapes of the last API requests (names only, never values), also
+  // served as GET /_emulator/requests.
+  Json RequestsJson() const { return requests_log_.ToJson(); }
 
   // The STS door (version 2015-04-01 on the same listener); the metadata
   // door issues through it too.
@@ -72,7 +76,7 @@ class Api {
 
  private:
   ApiResponse HandleSts(const RawRequest& req, const ApiCall& call, const std::string& request_id);
-  ApiResponse HandleApi(const RawRequest& req, std::string* counted_action);
+  ApiResponse HandleApi(const RawRequest& req, std::string* counted_action, RequestShape* shape);
   ApiResponse HandleInspection(const RawRequest& req);
   ApiResponse Error(const CloudError& e, Format f, const std::string& request_id);
   void Count(const std::string& action, const std::string& error_code);
@@ -87,6 +91,7 @@ class Api {
   std::map<std::string, long> requests_;
   std::map<std::string, long> errors_;
   std::map<std::string, long> faults_;  // injected by --faults, by kind (drop, slow, ...)
+  RequestLog requests_log_;
 };
 
 }  // namespace respec::emulator::http

@@ -70,6 +70,13 @@ std::optional<V3Authorization> ParseV3Authorization(const std::string& header) {
 
 }  // namespace
 
+std::vector<std::string> SignedHeaderNames(const RawRequest& req) {
+  const std::string* h = req.Header("authorization");
+  if (!h) return {};
+  auto auth = ParseV3Authorization(*h);
+  return auth ? auth->signed_headers : std::vector<std::string>{};
+}
+
 Authenticator::Authenticator(KeyLookup keys, Clock* wall_clock)
     : keys_(std::move(keys)), clock_(wall_clock) {}
 

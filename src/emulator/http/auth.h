@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "cloud/error.h"
 #include "core/clock.h"
@@ -29,6 +30,10 @@
 namespace respec::emulator::http {
 
 using KeyLookup = std::function<const AccessKey*(const std::string& id)>;
+
+// The SignedHeaders list of a V3 Authorization header, as sent; empty when
+// the request has none or it is malformed.
+std::vector<std::string> SignedHeaderNames(const RawRequest& req);
 
 class Authenticator {
  public:

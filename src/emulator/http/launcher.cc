@@ -168,7 +168,7 @@ bool Launcher::Start(const LaunchConfig& config, std::ostream& out, std::string*
   if (!shown.security_token.empty())
     out << "export ALIBABA_CLOUD_SECURITY_TOKEN=" << shown.security_token << "\n";
   out << "sts: export RESPEC_STS_ENDPOINT=http://" << hostport << "\n" << metadata_line;
-  out << "inspect: http://" << hostport << "/_emulator/orders  /_emulator/instances  /_emulator/stats\n"
+  out << "inspect: http://" << hostport << "/_emulator/orders  /_emulator/instances  /_emulator/stats  /_emulator/requests\n"
       << "(these are the emulator's own fake credentials; stop with Ctrl-C)" << std::endl;
 
   if (!config.port_file.empty() &&
