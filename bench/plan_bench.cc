@@ -202,6 +202,7 @@ int main(int argc, char** argv) {
                   "listings = %.4f per instance\n",
                   zone_from.size(), zone_from_dir.size(), pairs.size(), priced_on.size(), prorated, pages,
                   zone_from.size(), double(pages + 1 + int(zone_from.size())) / n2);
+      for (const auto& w : o4.plan->warnings) std::printf("  plan warning: %s\n", w.c_str());
     }
   }
   return 0;

@@ -299,10 +299,22 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     }
     return true;
   };
+  // The pairs with the most upgrades first, so a budget too small for
+  // every pair leaves the fewest instances unpriced.
+  std::vector<std::pair<const Pair, std::map<std::string, Term>>*> by_size;
+  for (auto& entry : terms) by_size.push_back(&entry);
+  auto members = [](const std::map<std::string, Term>& by_day) {
+    size_t n = 0;
+    for (const auto& [day, t] : by_day) n += t.members.size();
+    return n;
+  };
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](const auto* a, const auto* b) { return members(a->second) > members(b->second); });
   for (bool first_only : {true, false})
-    for (auto& [pair, by_day] : terms) {
+    for (auto* entry : by_size) {
+      const Pair& pair = entry->first;
       bool first = true;
-      for (auto& [day, t] : by_day) {
+      for (auto& [day, t] : entry->second) {
         if (!t.asked && (first || !first_only) && !ask(pair, day, t)) return out;
         first = false;
       }

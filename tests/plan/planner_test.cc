@@ -277,7 +277,7 @@ TEST_CASE("prices follow each instance's remaining term, de-duplicated by expiry
 
 TEST_CASE("upgrades past the price-call budget are noted as not priced, and the plan warns") {
   auto w = emulator::DefaultWorld();
-  w.instances = {Inst("i-pair00001", "ecs.g6.large"), Inst("i-pair00002", "ecs.g6.large"),
+  w.instances = {Inst("i-pair00001", "ecs.g6.large"), Inst("i-pair00002", "ecs.g6.xlarge"),
                  Inst("i-pair00003", "ecs.g6.xlarge")};
   Env env(std::move(w));
   PlannerOptions o;
@@ -293,10 +293,12 @@ TEST_CASE("upgrades past the price-call budget are noted as not priced, and the 
       if (n.find(what) != std::string::npos) return true;
     return false;
   };
-  // Pairs are priced in (from, to) order: g6.large first, g6.xlarge past the budget.
-  const auto& a = Find(p, "i-pair00001");
-  const auto& c = Find(p, "i-pair00003");
+  // The pair with the most upgrades (g6.xlarge, two) is priced first, though
+  // g6.large comes first by name; g6.large is past the budget.
+  const auto& a = Find(p, "i-pair00002");
+  const auto& c = Find(p, "i-pair00001");
   REQUIRE(a.price);
+  REQUIRE(Find(p, "i-pair00003").price);
   CHECK_FALSE(has_note(a, "not priced"));
   CHECK_FALSE(c.price);
   CHECK(has_note(c, "not priced: the price-call budget (1 calls"));
