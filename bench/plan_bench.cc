@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <tuple>
 #include <string>
 
 #include <fmt/format.h>
@@ -178,6 +180,29 @@ int main(int argc, char** argv) {
                   with_price ? "" : " (--no-price)", o4.plan->instances.size(), k.changes(), mixed, k.blocked,
                   c4.calls.load(), double(c4.calls) / n2, c4.instances.load(), c4.types.load(),
                   c4.modification.load(), c4.price.load());
+      if (!with_price) continue;
+      // What the fleet itself asks for: the floor under these calls.
+      std::set<std::tuple<std::string, std::string>> zone_from;
+      std::set<std::tuple<std::string, std::string, int>> zone_from_dir;
+      std::set<std::pair<std::string, std::string>> pairs;
+      std::set<std::string> priced_on;
+      int prorated = 0;
+      for (const auto& ip : o4.plan->instances) {
+        if (ip.verdict != Verdict::kChange) continue;
+        zone_from.insert({ip.zone, ip.observed_type});
+        zone_from_dir.insert({ip.zone, ip.observed_type, int(ip.direction)});
+        if (ip.direction == Direction::kUpgrade) pairs.insert({ip.observed_type, ip.target_type});
+        if (!ip.priced_on.empty()) priced_on.insert(ip.priced_on);
+        for (const auto& note : ip.notes) prorated += note.rfind("price estimated", 0) == 0;
+      }
+      const int pages = (n2 + 99) / 100;
+      std::printf("  the fleet: %zu (zone, from-type) pairs, %zu (zone, from-type, direction) keys besides the "
+                  "second list of mixed changes, %zu upgrade (from, to) pairs, %zu terms priced exactly, %d "
+                  "instances prorated; floor without prices = %d DescribeInstances pages + 1 catalog page + %zu "
+                  "listings = %.4f per instance\n",
+                  zone_from.size(), zone_from_dir.size(), pairs.size(), priced_on.size(), prorated, pages,
+                  zone_from.size(), double(pages + 1 + int(zone_from.size())) / n2);
+      for (const auto& w : o4.plan->warnings) std::printf("  plan warning: %s\n", w.c_str());
     }
   }
   return 0;

@@ -48,6 +48,17 @@ static const char* ActionOf(Op op) {
   }
 }
 
+// The runner's lane for an action call. A call for an instance that holds
+// one of its group's maxUnavailable slots (respec took it down) gets a lane
+// of its own, served in turn with the others: a downgrade's order never
+// waits behind hundreds of upgrade orders queued for the same action's
+// rate limit while its slot, and its group's budget, stand idle.
+std::string Executor::Impl::LaneOf(const CallSlot& slot) const {
+  std::string lane = ActionOf(slot.op);
+  if (slot.run >= 0 && schedule.unavailable(slot.run)) lane += kDownLane;
+  return lane;
+}
+
 void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
   r.state = RunState::kCalling;
   r.op = op;
@@ -114,7 +125,7 @@ void Executor::Impl::OnSynced(CallSlot& sync) {
   for (auto& [t, work] : after_sync) {
     CallSlot& slot = calls[t];
     if (durable || !slot.journaled) {
-      runner->Submit(t, std::move(work), ActionOf(slot.op));
+      runner->Submit(t, std::move(work), LaneOf(slot));
       continue;
     }
     // Never sent: its record is not durable, so a crash could not resume it safely.

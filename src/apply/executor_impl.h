@@ -33,6 +33,8 @@ enum class Goal { kPlan, kRestore };
 enum class OnSeen { kRedecide, kCompleteStep, kTimeoutVerdict };
 
 const char* OpName(Op op);
+// Suffix of the runner lane of calls for instances holding a maxUnavailable slot.
+inline constexpr const char* kDownLane = " (instance down)";
 // Whether `inst` shows the effect a watch for `what` waits for (a late look,
 // after the step timeout).
 bool EffectShows(WaitFor what, const Instance& inst, const std::string& target_type);
@@ -116,6 +118,7 @@ struct Executor::Impl {
   Millis Scaled(Millis m) const;
 
   // executor_calls.cc
+  std::string LaneOf(const CallSlot& slot) const;
   void Call(InstanceRun& r, Op op, const Step* s);
   void PollIfDue();
   void Flush();

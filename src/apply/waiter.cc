@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace respec {
 
@@ -30,9 +31,7 @@ void Waiter::Watch(WatchSpec spec) {
   if (w.spec.what == WaitFor::kObserve) {
     w.next_check = now;
   } else {
-    Millis est = Estimate(w.spec.kind);
-    Millis first = std::clamp(est / 4, Scaled(opt_.min_interval), Scaled(opt_.max_interval));
-    w.next_check = std::max(now, w.spec.since + first);
+    w.next_check = std::max(now, w.spec.since + FirstCheck(w.spec.kind));
   }
   watches_[w.spec.key] = std::move(w);
 }
@@ -55,11 +54,22 @@ std::vector<DescribeInstancesRequest> Waiter::TakeDue(TimePoint now) {
   for (const auto& [k, w] : watches_)
     if (!w.in_flight && w.next_check <= now) any_due = true;
   if (!any_due) return {};
-  for (auto& [k, w] : watches_) {
-    if (w.in_flight || w.next_check > horizon) continue;
+  auto take = [&](Live& w, bool extra) {
     w.in_flight = true;
+    w.extra = extra;
     if (seen.insert(w.spec.region + "/" + w.spec.instance_id).second)
       by_region[w.spec.region].push_back(w.spec.instance_id);
+  };
+  for (auto& [k, w] : watches_)
+    if (!w.in_flight && w.next_check <= horizon) take(w, false);
+  // Every other watch of a region rides along while the requests above
+  // have room (100 IDs each): a free look, never an extra request. An
+  // early look that misses leaves its schedule as it was.
+  for (auto& [k, w] : watches_) {
+    if (w.in_flight || !by_region.count(w.spec.region)) continue;
+    const size_t n = by_region[w.spec.region].size();
+    if (n % 100 == 0 && !seen.count(w.spec.region + "/" + w.spec.instance_id)) continue;  // full
+    take(w, true);
   }
   std::vector<DescribeInstancesRequest> out;
   for (auto& [region, ids] : by_region) {
@@ -114,11 +124,26 @@ Millis Waiter::RestartMin() const {
   return Millis(static_cast<int64_t>(std::min(ms, full)));
 }
 
+Millis Waiter::FirstCheck(const std::string& kind) const {
+  const Millis est = Estimate(kind);
+  const Millis lo = Scaled(opt_.min_interval), hi = Scaled(opt_.max_interval);
+  // A learned estimate is this cloud's own timing: look when the effect is
+  // expected (looks before it would mostly see nothing). A seed estimate
+  // may be far too slow for this cloud: look at a quarter of it, to learn.
+  auto n = samples_.find(kind);
+  if (n != samples_.end() && n->second > 0) return std::clamp(est, lo, hi);
+  return std::clamp(est / 4, lo, hi);
+}
+
 void Waiter::Schedule(Live& w, TimePoint now) {
   const Millis est = Estimate(w.spec.kind);
   const Millis lo = Scaled(opt_.min_interval), hi = Scaled(opt_.max_interval);
   const TimePoint due = w.spec.since + est;
-  if (now < due) {
+  auto learned = samples_.find(w.spec.kind);
+  if (now < due && learned != samples_.end() && learned->second > 0) {
+    // A learned estimate: the next look is at the expected completion.
+    w.next_check = std::max(due, now + lo);
+  } else if (now < due) {
     // Approaching the expected completion: check at it, or a quarter estimate sooner.
     Millis step = std::clamp(est / 4, lo, hi);
     w.next_check = std::min(due, now + step);
@@ -146,8 +171,9 @@ std::vector<WatchResult> Waiter::OnAnswer(const DescribeInstancesRequest& req,
       continue;
     }
     w.in_flight = false;
+    const bool extra = std::exchange(w.extra, false);
     if (!answer.ok()) {
-      w.next_check = now + Scaled(opt_.min_interval) * 2;
+      if (!extra) w.next_check = now + Scaled(opt_.min_interval) * 2;
       ++it;
       continue;
     }
@@ -178,6 +204,10 @@ std::vector<WatchResult> Waiter::OnAnswer(const DescribeInstancesRequest& req,
       continue;
     }
     w.last_check = now;
+    if (extra && w.next_check > now) {  // a free look that missed: the schedule stands
+      ++it;
+      continue;
+    }
     Schedule(w, now);
     if (w.spec.give_up_after.count() > 0)  // check again right at the bound, not later
       w.next_check = std::min(w.next_check, w.spec.since + w.spec.give_up_after);

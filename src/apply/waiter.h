@@ -6,13 +6,18 @@
 // Schedule: each step kind has an estimated duration (seeded from the API
 // reference: an order settles 5-10 s after ModifyPrepayInstanceSpec;
 // stops, starts and restarts take seconds), learned from observed
-// completions (the first sample replaces the seed, then an EWMA). A watch
-// is first checked at a quarter of its estimate,
-// then more often as the expected completion approaches, then with
-// exponential backoff once overdue; watches due within one minimum
-// interval of each other share a poll. A first check that already
-// succeeds pulls the estimate down fast, so a faster-than-expected cloud
-// (the emulator with --time-scale) is learned within a few completions.
+// completions (the first sample replaces the seed, then an EWMA). While a
+// kind has only its seed, a watch is first checked at a quarter of the
+// estimate, then more often as the expected completion approaches; once
+// the kind has a learned estimate (this cloud's own timing), a watch is
+// checked at its expected completion and not before. Once overdue:
+// exponential backoff. Watches due within one minimum interval of each
+// other share a poll, and every other watch of the region rides along
+// while the poll's requests have room (100 IDs each): a free look that
+// never adds a request; a ride-along that misses keeps its schedule.
+// A first check that already succeeds pulls the estimate down fast, so a
+// faster-than-expected cloud (the emulator with --time-scale) is learned
+// within a few completions.
 //
 // Restarts: an instance that was Running may still be observed Running
 // before the RebootInstance (or RebootWhenFinished) restart has begun. A
@@ -123,11 +128,13 @@ class Waiter {
     TimePoint next_check;
     TimePoint last_check;  // == since until checked once
     bool in_flight = false;
+    bool extra = false;  // in flight as a ride-along, not because it was due
     bool saw_not_running = false;
     int overdue_misses = 0;
     int not_found = 0;
   };
   Millis Scaled(Millis m) const;
+  Millis FirstCheck(const std::string& kind) const;
   Millis RestartMin() const;
   void Schedule(Live& w, TimePoint now);
   bool Met(Live& w, const Instance& inst, TimePoint now) const;

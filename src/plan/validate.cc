@@ -299,15 +299,29 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     }
     return true;
   };
+  // The pairs with the most upgrades first, so a budget too small for
+  // every pair leaves the fewest instances unpriced.
+  std::vector<std::pair<const Pair, std::map<std::string, Term>>*> by_size;
+  for (auto& entry : terms) by_size.push_back(&entry);
+  auto members = [](const std::map<std::string, Term>& by_day) {
+    size_t n = 0;
+    for (const auto& [day, t] : by_day) n += t.members.size();
+    return n;
+  };
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](const auto* a, const auto* b) { return members(a->second) > members(b->second); });
   for (bool first_only : {true, false})
-    for (auto& [pair, by_day] : terms) {
+    for (auto* entry : by_size) {
+      const Pair& pair = entry->first;
       bool first = true;
-      for (auto& [day, t] : by_day) {
+      for (auto& [day, t] : entry->second) {
         if (!t.asked && (first || !first_only) && !ask(pair, day, t)) return out;
         first = false;
       }
     }
-  for (auto& [pair, by_day] : terms)
+  int unpriced = 0, unpriced_pairs = 0;
+  for (auto& [pair, by_day] : terms) {
+    bool pair_unpriced = false;
     for (auto& [day, t] : by_day) {
       const Term* src = t.price ? &t : nullptr;
       if (!src)
@@ -315,6 +329,16 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
           if (t2.price && t2.days > 0 && t.days > 0 &&
               (!src || std::fabs(t2.days - t.days) < std::fabs(src->days - t.days)))
             src = &t2;
+      if (!src && !by_day.begin()->second.asked) {
+        // Past the budget before this pair's first term: no price at all,
+        // and the plan says so (a total without it would understate).
+        for (size_t i : t.members)
+          instances[i].notes.push_back(fmt::format("not priced: the price-call budget ({} calls, one per kind of "
+                                                   "change first) was spent",
+                                                   max_price_calls));
+        unpriced += int(t.members.size());
+        pair_unpriced = true;
+      }
       if (!src) continue;
       Price pr = *src->price;
       pr.request_id.clear();  // per call, not per instance; keeps files deterministic
@@ -335,6 +359,13 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
                                         p.priced_on, t.days, src->days));
       }
     }
+    unpriced_pairs += pair_unpriced;
+  }
+  if (unpriced > 0)
+    out.warnings.push_back(fmt::format("{} upgrade(s) of {} kind(s) of change not priced: the price-call budget "
+                                       "({} DescribeInstanceModificationPrice calls) was spent; the price total "
+                                       "leaves them out",
+                                       unpriced, unpriced_pairs, max_price_calls));
   return out;
 }
 

@@ -7,7 +7,9 @@
 // reads both lists: the one naming the target gives the direction; both or
 // neither blocks it. DescribeInstanceModificationPrice (what an upgrade
 // costs) depends on the remaining term: one call per (region, current type,
-// target type, expiry day) within a call budget, the rest prorated. Changes the API refuses become blocked, with the
+// target type, expiry day) within a call budget (every pair once first, the
+// pairs with the most upgrades first), the rest prorated; a pair past the
+// budget is noted as not priced and warned about. Changes the API refuses become blocked, with the
 // alternatives the API offers (Available candidates, the target's family
 // first).
 //

@@ -190,3 +190,43 @@ TEST_CASE("progress reports per group counts and finishes with everything done")
   REQUIRE(p.groups[0].done == 12);
   REQUIRE(h.reporter.summary.has_value());
 }
+
+TEST_CASE("calls for an instance respec took down get a runner lane of their own") {
+  // A runner that records the lane of every submission and runs it inline.
+  struct LaneRunner final : CallRunner {
+    explicit LaneRunner(Clock* c) : inner(c) {}
+    void Submit(uint64_t token, Work work, const std::string& lane) override {
+      lanes.push_back(lane);
+      inner.Submit(token, std::move(work), lane);
+    }
+    std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override { return inner.WaitForCompletion(deadline); }
+    InlineRunner inner;
+    std::vector<std::string> lanes;
+  };
+  std::vector<Inst> insts(3);
+  insts[0].id = "i-up0";
+  insts[1].id = "i-up1";
+  insts[2].id = "i-down";
+  insts[2].from = "ecs.g7.2xlarge";
+  insts[2].to = "ecs.g7.xlarge";
+  Harness h(insts);
+  Plan plan = MakeTestPlan(insts, {{"main", 1, {}, 0}});
+  RunRecord run;
+  run.plan_id = plan.plan_id;
+  REQUIRE(h.store.BeginRun(&run).ok());
+  Journal j(&h.store, run.run_id, plan.plan_id);
+  LaneRunner runner(&h.clock);
+  Executor ex(&plan, &h.cloud, &h.clock, &runner, &j, &h.reporter, {});
+  REQUIRE(ex.Run().exit_code == 0);
+  RequireApplied(h, insts);
+  std::map<std::string, int> n;
+  for (const auto& l : runner.lanes) ++n[l];
+  // The upgrades' orders go out while they are Running: the action's own lane.
+  CHECK(n["ModifyPrepayInstanceSpec"] == 2);
+  // Everything sent while an instance is down: its own lane.
+  CHECK(n["ModifyPrepayInstanceSpec (instance down)"] == 1);
+  CHECK(n["StopInstance (instance down)"] == 1);
+  CHECK(n["StartInstance (instance down)"] == 1);
+  CHECK(n["RebootInstance (instance down)"] == 2);
+  CHECK(n["StopInstance"] + n["StartInstance"] + n["RebootInstance"] == 0);
+}

@@ -197,3 +197,83 @@ TEST_CASE("waiter: a kType watch with give_up_after times out at the bound, not 
   CHECK(timed_out);
   CHECK(resolved_2);
 }
+
+TEST_CASE("waiter: every other watch rides along in a due poll while its requests have room") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  const TimePoint t0 = clock.Now();
+  w.Watch(Spec(1, "i-due", WaitFor::kStopped, "stop", t0));
+  clock.Advance(Millis(1100));
+  // 250 watches started later: none is due (or within the coalescing window) when i-due is.
+  for (int i = 0; i < 250; ++i)
+    w.Watch(Spec(100 + i, "i-later" + std::to_string(i), WaitFor::kStopped, "stop", clock.Now()));
+  const TimePoint later_due = clock.Now() + w.Estimate("stop") / 4;
+  clock.Set(t0 + w.Estimate("stop") / 4);
+  REQUIRE(clock.Now() + WaiterOptions{}.min_interval < later_due);
+  auto reqs = w.TakeDue(clock.Now());
+  // One request, filled to 100 IDs by watches not yet due; never a second request for them.
+  REQUIRE(reqs.size() == 1);
+  REQUIRE(reqs[0].instance_ids.size() == 100);
+  std::vector<Instance> seen;
+  for (const auto& id : reqs[0].instance_ids) seen.push_back(Inst(id, id == "i-due" ? kStopping : kRunning));
+  REQUIRE(w.OnAnswer(reqs[0], Page(seen), clock.Now()).empty());
+  // The ride-alongs that missed keep their schedule; i-due is re-checked
+  // after the minimum interval, with the watches due by then riding along.
+  REQUIRE(w.NextPollAt() >= clock.Now() + WaiterOptions{}.min_interval);
+  clock.Set(later_due);
+  reqs = w.TakeDue(clock.Now());
+  size_t ids = 0;
+  for (const auto& r : reqs) ids += r.instance_ids.size();
+  REQUIRE(ids == 251);
+  REQUIRE(reqs.size() == 3);
+  // A ride-along that sees the effect resolves at once.
+  std::vector<WatchResult> done;
+  for (const auto& r : reqs) {
+    std::vector<Instance> stopped;
+    for (const auto& id : r.instance_ids) stopped.push_back(Inst(id, kStopped));
+    for (auto& d : w.OnAnswer(r, Page(stopped), clock.Now())) done.push_back(d);
+  }
+  REQUIRE(done.size() == 251);
+
+  // Ride-alongs that missed are looked at again when they were due, not later.
+  Waiter few(&clock);
+  const TimePoint t1 = clock.Now();
+  few.Watch(Spec(1, "i-due", WaitFor::kStopped, "stop", t1));
+  clock.Advance(Millis(1100));
+  const TimePoint few_due = clock.Now() + few.Estimate("stop") / 4;
+  for (int i = 0; i < 5; ++i) few.Watch(Spec(10 + i, "i-f" + std::to_string(i), WaitFor::kStopped, "stop", clock.Now()));
+  clock.Set(t1 + few.Estimate("stop") / 4);
+  reqs = few.TakeDue(clock.Now());
+  REQUIRE(reqs.size() == 1);
+  REQUIRE(reqs[0].instance_ids.size() == 6);
+  std::vector<Instance> running;
+  for (const auto& id : reqs[0].instance_ids) running.push_back(Inst(id, kRunning));
+  REQUIRE(few.OnAnswer(reqs[0], Page(running), clock.Now()).empty());
+  REQUIRE(few.NextPollAt() == few_due);
+}
+
+TEST_CASE("waiter: once a kind's duration is learned, a watch is first checked when it is expected") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  // Unlearned: a quarter of the seed estimate.
+  w.Watch(Spec(1, "i-s", WaitFor::kStopped, "stop", clock.Now()));
+  REQUIRE(w.NextPollAt() == clock.Now() + w.Estimate("stop") / 4);
+  clock.Advance(Millis(2000));
+  auto r = w.TakeDue(clock.Now());
+  REQUIRE(w.OnAnswer(r[0], Page({Inst("i-s", kStopping)}), clock.Now()).empty());
+  clock.Advance(Millis(2000));
+  r = w.TakeDue(clock.Now() + Millis(10000));
+  REQUIRE(w.OnAnswer(r[0], Page({Inst("i-s", kStopped)}), clock.Now()).size() == 1);
+  const Millis learned = w.Estimate("stop");
+  REQUIRE(learned == Millis(3000));  // midway between the last miss (2 s) and the hit (4 s)
+  // Learned: the first look is at the expected completion, not before it.
+  const TimePoint since = clock.Now();
+  w.Watch(Spec(2, "i-t", WaitFor::kStopped, "stop", since));
+  REQUIRE(w.NextPollAt() == since + learned);
+  clock.Set(since + learned);
+  r = w.TakeDue(clock.Now());
+  REQUIRE(r.size() == 1);
+  // Not there yet: the next look is after the minimum interval.
+  REQUIRE(w.OnAnswer(r[0], Page({Inst("i-t", kStopping)}), clock.Now()).empty());
+  REQUIRE(w.NextPollAt() == clock.Now() + WaiterOptions{}.min_interval);
+}

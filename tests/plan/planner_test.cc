@@ -275,6 +275,38 @@ TEST_CASE("prices follow each instance's remaining term, de-duplicated by expiry
   CHECK(c.price->trade > 10 * a.price->trade);
 }
 
+TEST_CASE("upgrades past the price-call budget are noted as not priced, and the plan warns") {
+  auto w = emulator::DefaultWorld();
+  w.instances = {Inst("i-pair00001", "ecs.g6.large"), Inst("i-pair00002", "ecs.g6.xlarge"),
+                 Inst("i-pair00003", "ecs.g6.xlarge")};
+  Env env(std::move(w));
+  PlannerOptions o;
+  o.max_price_calls = 1;
+  Plan p = env.MakeOk(Spec("version: 1\nregions: [cn-hangzhou]\ngroups:\n  g:\n    targets:\n"
+                           "      - instanceIds: [i-pair00001, i-pair00002, i-pair00003]\n"
+                           "        instanceType: ecs.g6.2xlarge\n",
+                           env.clock),
+                      o);
+  CHECK(env.cloud->calls("DescribeInstanceModificationPrice") == 1);
+  auto has_note = [](const InstancePlan& ip, const std::string& what) {
+    for (const auto& n : ip.notes)
+      if (n.find(what) != std::string::npos) return true;
+    return false;
+  };
+  // The pair with the most upgrades (g6.xlarge, two) is priced first, though
+  // g6.large comes first by name; g6.large is past the budget.
+  const auto& a = Find(p, "i-pair00002");
+  const auto& c = Find(p, "i-pair00001");
+  REQUIRE(a.price);
+  REQUIRE(Find(p, "i-pair00003").price);
+  CHECK_FALSE(has_note(a, "not priced"));
+  CHECK_FALSE(c.price);
+  CHECK(has_note(c, "not priced: the price-call budget (1 calls"));
+  bool warned = false;
+  for (const auto& wmsg : p.warnings) warned |= wmsg.find("1 upgrade(s) of 1 kind(s) of change not priced") == 0;
+  CHECK(warned);
+}
+
 TEST_CASE("one DescribeResourcesModification per (zone, type, direction), whatever the targets") {
   auto w = emulator::DefaultWorld();
   std::string yaml = "version: 1\nregions: [cn-hangzhou]\ngroups:\n  g:\n    targets:\n";
