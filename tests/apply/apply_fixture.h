@@ -199,9 +199,16 @@ class RecordingCloud : public CloudWrapper {
   Clock* clock_;
 };
 
+inline emulator::World Tweaked(emulator::World w, const std::function<void(emulator::World*)>& tweak) {
+  if (tweak) tweak(&w);
+  return w;
+}
+
 struct Harness {
-  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7, emulator::Timing timing = {})
-      : model(MakeWorld(insts), &clock, timing, seed), cloud(&model, &clock), runner(&clock) {
+  // `tweak` edits the world before the model is built (world options).
+  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7, emulator::Timing timing = {},
+                   const std::function<void(emulator::World*)>& tweak = {})
+      : model(Tweaked(MakeWorld(insts), tweak), &clock, timing, seed), cloud(&model, &clock), runner(&clock) {
     for (const auto& i : insts) {
       cloud.group_of[i.id] = i.group;
       if (i.status == kRunning) cloud.originally_running.insert(i.id);
