@@ -232,7 +232,10 @@ TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome withi
   plan.instances[0].options.auto_pay = false;
   Summary s = h.Run(plan);
   const auto& o = Outcome(s, "i-unpaid");
-  REQUIRE(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.kind == InstanceOutcomeKind::kOrderPending);  // its own outcome, not "failed"
+  CHECK(s.order_pending == 1);
+  CHECK(s.failed == 0);
+  CHECK(s.changed == 0);
   REQUIRE(o.error);
   CHECK(o.error->code == "Respec.OrderPending");
   CHECK(o.error->message.find("order " + o.order_id + " placed; it waits for payment in the console") !=
