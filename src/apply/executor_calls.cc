@@ -73,7 +73,8 @@ void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
     rec["target_type"] = req.instance_type;
     work = [this, &slot, req] { slot.modify.emplace(cloud->ModifyPrepayInstanceSpec(req)); };
   } else if (op == Op::kStop) {
-    work = [this, &slot, region, id] { slot.ack.emplace(cloud->StopInstance(region, id)); };
+    const bool force = r.ip->options.force_stop;
+    work = [this, &slot, region, id, force] { slot.ack.emplace(cloud->StopInstance(region, id, force)); };
   } else if (op == Op::kStart) {
     work = [this, &slot, region, id] { slot.ack.emplace(cloud->StartInstance(region, id)); };
   } else {

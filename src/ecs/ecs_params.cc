@@ -75,6 +75,12 @@ sign::Params PowerParams(const std::string& region, const std::string& instance_
   return p;
 }
 
+sign::Params StopParams(const std::string& region, const std::string& instance_id, bool force_stop) {
+  sign::Params p = PowerParams(region, instance_id);
+  if (force_stop) Add(&p, "ForceStop", true);
+  return p;
+}
+
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r) {
   sign::Params p;
   Add(&p, "RegionId", r.region);

@@ -159,11 +159,13 @@ class RecordingCloud : public CloudWrapper {
       if (auto e = fail("DescribeInstances", "")) return *e;
     return CloudWrapper::DescribeInstances(r);
   }
-  Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
+  std::vector<bool> stop_force;  // ForceStop of every StopInstance, in order
+  Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override {
     Record("StopInstance", id, 1);
+    stop_force.push_back(force_stop);
     if (fail)
       if (auto e = fail("StopInstance", id)) return *e;
-    return CloudWrapper::StopInstance(region, id);
+    return CloudWrapper::StopInstance(region, id, force_stop);
   }
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override {
     Record("StartInstance", id, 1);
