@@ -251,20 +251,31 @@ TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome withi
 // Issue 12 item 3: whether DescribeInstances shows the new type of a Running
 // upgrade before its restart is undocumented. Both readings converge; a
 // type still old after the restart is reported as what was observed.
+namespace {
+
+// When the order went out, when RebootInstance came, and the model's type then.
+struct RestartSeen {
+  std::optional<std::string> type_at_reboot;
+  TimePoint modify_at{}, reboot_at{};
+  RestartSeen(Harness& h, const std::string& who) {
+    h.cloud.before = [this, &h, who](const std::string& action, const std::string& id) {
+      if (id != who) return;
+      if (action == "ModifyPrepayInstanceSpec") modify_at = h.clock.Now();
+      if (action == "RebootInstance" && !type_at_reboot) reboot_at = h.clock.Now(), type_at_reboot = h.Truth()[id].type;
+    };
+  }
+};
+
+}  // namespace
+
 TEST_CASE("a Running whenFinished upgrade restarts once the new type shows (type visible before the restart)") {
   std::vector<Inst> insts = {Up("i-vis")};
   Harness h(insts);
-  std::optional<std::string> type_at_reboot;
-  TimePoint modify_at{}, reboot_at{};
-  h.cloud.before = [&](const std::string& action, const std::string& id) {
-    if (id != "i-vis") return;
-    if (action == "ModifyPrepayInstanceSpec") modify_at = h.clock.Now();
-    if (action == "RebootInstance" && !type_at_reboot) reboot_at = h.clock.Now(), type_at_reboot = h.Truth()[id].type;
-  };
+  RestartSeen seen(h, "i-vis");
   Summary s = h.Run(MakeTestPlan(insts));
-  REQUIRE(type_at_reboot);
-  CHECK(*type_at_reboot == "ecs.g7.2xlarge");  // waited for the type, as the seeds' order says
-  CHECK(reboot_at - modify_at < TypeVisibleBound(WaiterOptions{}));
+  REQUIRE(seen.type_at_reboot);
+  CHECK(*seen.type_at_reboot == "ecs.g7.2xlarge");  // waited for the type, as the seeds' order says
+  CHECK(seen.reboot_at - seen.modify_at < TypeVisibleBound(WaiterOptions{}));
   CHECK(h.cloud.Count("RebootInstance") == 1);
   const auto& o = Outcome(s, "i-vis");
   CHECK(o.kind == InstanceOutcomeKind::kChanged);
@@ -274,19 +285,13 @@ TEST_CASE("a Running whenFinished upgrade restarts once the new type shows (type
 TEST_CASE("a Running whenFinished upgrade whose type shows only after the restart: restart at the bound, then confirm") {
   std::vector<Inst> insts = {Up("i-hid")};
   Harness h(insts, 7, {}, [](emulator::World* w) { w->type_visible_after_restart = true; });
-  std::optional<std::string> type_at_reboot;
-  TimePoint modify_at{}, reboot_at{};
-  h.cloud.before = [&](const std::string& action, const std::string& id) {
-    if (id != "i-hid") return;
-    if (action == "ModifyPrepayInstanceSpec") modify_at = h.clock.Now();
-    if (action == "RebootInstance" && !type_at_reboot) reboot_at = h.clock.Now(), type_at_reboot = h.Truth()[id].type;
-  };
+  RestartSeen seen(h, "i-hid");
   Summary s = h.Run(MakeTestPlan(insts));
-  REQUIRE(type_at_reboot);
-  CHECK(*type_at_reboot == "ecs.g7.xlarge");  // restarted before the type showed
+  REQUIRE(seen.type_at_reboot);
+  CHECK(*seen.type_at_reboot == "ecs.g7.xlarge");  // restarted before the type showed
   // Restarted at the bound (virtual time), not after the 60 s order deadline or the step timeout.
-  CHECK(reboot_at - modify_at >= TypeVisibleBound(WaiterOptions{}));
-  CHECK(reboot_at - modify_at < TypeVisibleBound(WaiterOptions{}) + Millis(5000));
+  CHECK(seen.reboot_at - seen.modify_at >= TypeVisibleBound(WaiterOptions{}));
+  CHECK(seen.reboot_at - seen.modify_at < TypeVisibleBound(WaiterOptions{}) + Millis(5000));
   CHECK(h.cloud.Count("RebootInstance") == 1);
   const auto& o = Outcome(s, "i-hid");
   CHECK(o.kind == InstanceOutcomeKind::kChanged);
