@@ -30,6 +30,7 @@ MUTANTS=(
   'src/apply/executor_summary.cc%s/        o.kind = InstanceOutcomeKind::kOrderPending;/        o.kind = InstanceOutcomeKind::kFailed;/%an order pending is its own outcome: order_pending with the OrderId in --json, its own section in text'
   'src/apply/executor_summary.cc%s/s.order_pending == 0 \&\& //%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
   'src/apply/executor_calls.cc%s/    const bool force = r.ip->options.force_stop;/    const bool force = false;/%forceStop: StopInstance carries ForceStop only when the plan says so'
+  'src/apply/executor_steps.cc%s/      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;//%resumed after the order, before the restart: the restart still confirms the type'
 )
 want=("$@")
 n=0; killed=0; survived=0

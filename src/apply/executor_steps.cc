@@ -76,6 +76,9 @@ void Executor::Impl::BeginStep(InstanceRun& r, const Step& s) {
       return Call(r, Op::kStart, &s);
     case StepKind::kReboot:
       r.op = Op::kReboot;
+      // Restarting before the new type shows (at the bound, or resumed after
+      // a run that did): the restart must confirm it.
+      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;
       if (st == kStopped) return Call(r, Op::kStart, &s);  // a start applies the new type too
       if (st == kStarting) return Watch(r, WaitFor::kRunning, Op::kStart, OnSeen::kCompleteStep);
       if (moving) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
@@ -134,9 +137,9 @@ CloudError Executor::Impl::TypeNotConfirmed(const InstanceRun& r) const {
   const std::string order = r.order_id.empty() ? std::string("(no OrderId)") : r.order_id;
   CloudError e = MakeCloudError(
       "Respec.TypeNotConfirmed",
-      "order " + order + " placed; the new type did not show within " +
-          fmt::format("{:g}", TypeVisibleBound(opt.waiter).count() / 1000.0) +
-          " s, so respec restarted the instance anyway; after the restart it is still " + r.live->type + " (" +
+      "order " + order + " placed; the new type had not shown when respec restarted the instance (it waits "
+          "at most " + fmt::format("{:g}", TypeVisibleBound(opt.waiter).count() / 1000.0) +
+          " s for it); after the restart it is still " + r.live->type + " (" +
           r.live->status + "), not " + r.ip->target_type);
   e.instance_id = r.ip->instance_id;
   return e;

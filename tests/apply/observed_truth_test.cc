@@ -319,3 +319,24 @@ TEST_CASE("the type still old after the restart: not changed, the observation sa
   CHECK(s.changed == 0);
   CHECK(s.exit_code == 1);
 }
+
+TEST_CASE("resumed after the order, before the restart: the restart still confirms the type") {
+  std::vector<Inst> insts = {Up("i-res")};
+  Harness h(insts);
+  Plan plan = MakeTestPlan(insts);
+  // An earlier run's journal: the modify step done (the order accepted), no
+  // restart yet; here the cloud never shows the new type (no order exists).
+  ExecutorOptions opt;
+  opt.resume.steps_done.insert(plan.instances[0].steps[0]);
+  opt.resume.order_ids["i-res"] = "123456";
+  opt.live = h.Truth();
+  Summary s = h.Run(plan, opt);
+  CHECK(h.cloud.Count("ModifyPrepayInstanceSpec") == 0);
+  CHECK(h.cloud.Count("RebootInstance") == 1);
+  const auto& o = Outcome(s, "i-res");
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.TypeNotConfirmed");
+  CHECK(o.error->message.find("still ecs.g7.xlarge") != std::string::npos);
+  CHECK(s.exit_code == 1);
+}
