@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hand-made mutants of apply (issues 10 and 15): each breaks one behaviour in
+# Hand-made mutants of apply (issues 10, 12 and 15): each breaks one behaviour in
 # the source; the named test_apply case must then fail. The file is restored
 # from git after each mutant, so run this on a clean tree.
 #   scripts/apply_mutants.sh [BUILD_DIR] [MUTANT_NUMBER...]
@@ -16,7 +16,7 @@ MUTANTS=(
   'src/apply/schedule.cc%s/  for (int s : steps_done)/  for (int s : std::set<int>{})/%resume honours the journal'"'"'s finished, steps_done and stopped'
   'src/apply/executor.cc%s/r.stopped_by_respec = opt.resume.stopped.count(id) > 0;/r.stopped_by_respec = false;/%resume honours stopped: an instance respec stopped counts against maxUnavailable at once'
   'src/apply/executor_steps.cc%s/^  ObserveAfresh(r);$/  Compensate(r);/%an ambiguous stop (no answer, but it happened) is compensated from a fresh read'
-  'src/apply/executor_calls.cc%203s/.*/    return EndFailed(r, "could not start it again");/%restoring the power state retries the start within its own budget'
+  'src/apply/executor_calls.cc%/could not start it again (/{n;s/.*/    return EndFailed(r, "could not start it again");/}%restoring the power state retries the start within its own budget'
   'src/apply/executor.cc%s/  if (!aborted) ObserveFinalState();//%the summary reports the live state read after respec'"'"'s last action'
   'src/apply/executor.cc%s/if (r.live && r.live->type != r.ip->target_type) {/if (false) {/%already applied needs the journal AND the live type: a cloud that lost the change is not'
   'src/apply/executor_summary.cc%s/      if (type_ok) {/      if (true) {/%already applied needs the journal AND the live type: a cloud that lost the change is not'
@@ -24,6 +24,13 @@ MUTANTS=(
   'src/apply/executor.cc%s/    Watch(r, WaitFor::kObserve, r.op, OnSeen::kTimeoutVerdict);/    Fail(r, MakeCloudError("Respec.StepTimeout", "")); continue;/%a stop whose effect shows just after the step timeout completes the step'
   'src/apply/executor.cc%s/    const bool order = r.op == Op::kModify \&\& r.waiting_for == WaitFor::kType;/    const bool order = false;/%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
   'src/apply/executor_steps.cc%s/    if (clock->Now() - r.restore_since < Scaled(opt.restore_timeout)) return ObserveAfresh(r);//%the restoring read outlasts a step timeout: respec keeps looking within its restore budget'
+  'src/apply/executor_steps.cc%s/  if (r.ip->options.auto_pay == false) return false;/  if (r.ip) return false;/%a Running whenFinished upgrade whose type shows only after the restart: restart at the bound, then confirm'
+  'src/apply/executor_steps.cc%s/if (r.live \&\& r.live->type != r.ip->target_type) return Fail(r, TypeNotConfirmed(r));/if (false) return;/%the type still old after the restart: not changed, the observation said, exit non-zero'
+  'src/apply/executor_steps.cc%s/  if (r.ip->options.auto_pay == false) return false;//%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
+  'src/apply/executor_summary.cc%s/        o.kind = InstanceOutcomeKind::kOrderPending;/        o.kind = InstanceOutcomeKind::kFailed;/%an order pending is its own outcome: order_pending with the OrderId in --json, its own section in text'
+  'src/apply/executor_summary.cc%s/s.order_pending == 0 \&\& //%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
+  'src/apply/executor_calls.cc%s/    const bool force = r.ip->options.force_stop;/    const bool force = false;/%forceStop: StopInstance carries ForceStop only when the plan says so'
+  'src/apply/executor_steps.cc%s/      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;//%resumed after the order, before the restart: the restart still confirms the type'
 )
 want=("$@")
 n=0; killed=0; survived=0

@@ -1,6 +1,8 @@
 // How the executor's calls go out and come back: action calls are journaled
 // and sent only once their "call" record is durable; polls go out at once;
 // answers come back here on the executor's thread.
+#include <fmt/format.h>
+
 #include "apply/executor_impl.h"
 #include "core/timefmt.h"
 #include "plan/steps.h"
@@ -82,7 +84,8 @@ void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
     rec["target_type"] = req.instance_type;
     work = [this, &slot, req] { slot.modify.emplace(cloud->ModifyPrepayInstanceSpec(req)); };
   } else if (op == Op::kStop) {
-    work = [this, &slot, region, id] { slot.ack.emplace(cloud->StopInstance(region, id)); };
+    const bool force = r.ip->options.force_stop;
+    work = [this, &slot, region, id, force] { slot.ack.emplace(cloud->StopInstance(region, id, force)); };
   } else if (op == Op::kStart) {
     work = [this, &slot, region, id] { slot.ack.emplace(cloud->StartInstance(region, id)); };
   } else {
@@ -194,9 +197,11 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
   const OnSeen completes = step_is ? OnSeen::kCompleteStep : OnSeen::kRedecide;
   switch (slot.op) {
     case Op::kStop: return Watch(r, WaitFor::kStopped, Op::kStop, completes);
-    case Op::kModify:
+    case Op::kModify: {
       Emit(EventKind::kMessage, &r, "order " + order_id + " placed; waiting for the new type");
-      return Watch(r, WaitFor::kType, Op::kModify, OnSeen::kCompleteStep);
+      const Millis give_up = RestartsAnyway(r) ? TypeVisibleBound(opt.waiter) : Millis(0);
+      return Watch(r, WaitFor::kType, Op::kModify, OnSeen::kCompleteStep, give_up);
+    }
     case Op::kReboot: return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep);
     default: {
       // A start completes a start or reboot step; at the end of a chain it just re-checks.
@@ -249,6 +254,14 @@ void Executor::Impl::HandleWatchResult(const WatchResult& w) {
   r.live = w.instance;
   if (r.live->status == kRunning) schedule.ReleaseUnavailable(Index(r));
   if (r.goal == Goal::kRestore) return Compensate(r);
+  if (w.timed_out && r.op == Op::kModify) {
+    // The order was accepted but the type does not show before a restart:
+    // restart anyway (the reboot step), then confirm the type.
+    r.type_unconfirmed = true;
+    return StepDone(r, "order " + r.order_id + " accepted; the new type did not show within " +
+                           fmt::format("{:g}", w.elapsed.count() / 1000.0) + " s: restarting anyway, the type is "
+                           "confirmed after the restart", false);
+  }
   switch (r.on_seen) {
     case OnSeen::kCompleteStep: return StepDone(r, "", false);
     case OnSeen::kRedecide: return Advance(r);

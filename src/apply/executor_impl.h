@@ -52,6 +52,9 @@ struct InstanceRun {
   int repairs = 0;          // wrong-state re-reads of the current step
   int restarts = 0;         // StartInstance calls sent while restoring
   bool stopped_by_respec = false;  // this run or an earlier one sent (or may have sent) a stop
+  // A whenFinished upgrade restarted before the new type showed (the type
+  // watch gave up at TypeVisibleBound): the reboot step confirms the type.
+  bool type_unconfirmed = false;
   std::optional<Instance> live;    // last observation
   std::string order_id;
   std::optional<CloudError> error;
@@ -134,7 +137,9 @@ struct Executor::Impl {
   void EndOfChain(InstanceRun& r);
   void BeginStep(InstanceRun& r, const Step& s);
   void BeginModify(InstanceRun& r, const Step& s);
-  void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then);
+  void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after = Millis(0));
+  bool RestartsAnyway(const InstanceRun& r) const;
+  CloudError TypeNotConfirmed(const InstanceRun& r) const;
   void StepDone(InstanceRun& r, const std::string& how, bool skipped);
   void Fail(InstanceRun& r, const CloudError& e);
   void ObserveAfresh(InstanceRun& r);

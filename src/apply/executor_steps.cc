@@ -3,6 +3,8 @@
 // no effect; it looks, then acts.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "apply/executor_impl.h"
 #include "core/timefmt.h"
 #include "plan/steps.h"
@@ -74,6 +76,9 @@ void Executor::Impl::BeginStep(InstanceRun& r, const Step& s) {
       return Call(r, Op::kStart, &s);
     case StepKind::kReboot:
       r.op = Op::kReboot;
+      // Restarting before the new type shows (at the bound, or resumed after
+      // a run that did): the restart must confirm it.
+      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;
       if (st == kStopped) return Call(r, Op::kStart, &s);  // a start applies the new type too
       if (st == kStarting) return Watch(r, WaitFor::kRunning, Op::kStart, OnSeen::kCompleteStep);
       if (moving) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
@@ -99,7 +104,7 @@ void Executor::Impl::BeginModify(InstanceRun& r, const Step& s) {
   Call(r, Op::kModify, &s);
 }
 
-void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then) {
+void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after) {
   r.state = RunState::kWatching;
   r.on_seen = then;
   r.waiting_for = what;
@@ -112,12 +117,42 @@ void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then) {
   w.target_type = r.ip->target_type;
   w.kind = OpName(kind);
   w.since = clock->Now();
+  w.give_up_after = give_up_after;
   waiter.Watch(std::move(w));
+}
+
+// Whether the order of a Running whenFinished upgrade is followed by a
+// restart even if the new type does not show within TypeVisibleBound (the
+// seeds do not say the type shows before the restart). Not for an unpaid
+// order (autoPay: false): a restart cannot apply it; it ends OrderPending.
+bool Executor::Impl::RestartsAnyway(const InstanceRun& r) const {
+  if (!r.live || r.live->status != kRunning || r.ip->direction != Direction::kUpgrade) return false;
+  if (r.ip->options.auto_pay == false) return false;
+  if (r.next + 1 >= r.ip->steps.size()) return false;
+  const int next = r.ip->steps[r.next + 1];
+  return next >= 0 && next < static_cast<int>(plan->steps.size()) && plan->steps[next].kind == StepKind::kReboot;
+}
+
+CloudError Executor::Impl::TypeNotConfirmed(const InstanceRun& r) const {
+  const std::string order = r.order_id.empty() ? std::string("(no OrderId)") : r.order_id;
+  CloudError e = MakeCloudError(
+      "Respec.TypeNotConfirmed",
+      "order " + order + " placed; the new type had not shown when respec restarted the instance (it waits "
+          "at most " + fmt::format("{:g}", TypeVisibleBound(opt.waiter).count() / 1000.0) +
+          " s for it); after the restart it is still " + r.live->type + " (" +
+          r.live->status + "), not " + r.ip->target_type);
+  e.instance_id = r.ip->instance_id;
+  return e;
 }
 
 void Executor::Impl::StepDone(InstanceRun& r, const std::string& how, bool skipped) {
   const Step* s = CurrentStep(r);
   if (!s) return Advance(r);
+  if (s->kind == StepKind::kReboot && r.type_unconfirmed && !skipped) {
+    // The restart is over: the read that saw it Running again confirms the type.
+    r.type_unconfirmed = false;
+    if (r.live && r.live->type != r.ip->target_type) return Fail(r, TypeNotConfirmed(r));
+  }
   schedule.MarkStepDone(s->id);
   journal->Append({{"ev", "step_done"}, {"step", s->id}, {"instance", r.ip->instance_id},
                    {"kind", StepKindName(s->kind)}, {"t", FormatUtcSeconds(clock->Now())}});

@@ -117,10 +117,15 @@ InstanceOutcome Executor::Impl::OutcomeOf(const InstanceRun& r) const {
         return o;
       }
       break;
-    case RunState::kFailed: o.kind = InstanceOutcomeKind::kFailed; break;
+    case RunState::kFailed:
+      o.kind = InstanceOutcomeKind::kFailed;
+      // An order placed whose type still does not show: its own outcome.
+      if (!type_ok && !r.order_id.empty() && r.error && r.error->code == "Respec.OrderPending")
+        o.kind = InstanceOutcomeKind::kOrderPending;
+      break;
     default: return o;  // skipped
   }
-  if (o.kind != InstanceOutcomeKind::kFailed) {
+  if (r.state != RunState::kFailed) {
     // respec believed it done; the live read says otherwise.
     o.kind = InstanceOutcomeKind::kFailed;
     o.action = "after apply it is " + live.type + ", " + live.status + " (expected " + r.ip->target_type +
@@ -146,12 +151,13 @@ Summary Executor::Impl::MakeSummary() const {
     switch (o.kind) {
       case InstanceOutcomeKind::kChanged: ++s.changed; break;
       case InstanceOutcomeKind::kAlreadyApplied: ++s.already; break;
+      case InstanceOutcomeKind::kOrderPending: ++s.order_pending; break;
       case InstanceOutcomeKind::kFailed: ++s.failed; break;
       case InstanceOutcomeKind::kSkipped: ++s.skipped; break;
     }
     s.instances.push_back(std::move(o));
   }
-  s.exit_code = (s.failed == 0 && s.skipped == 0 && !aborted && !interrupted) ? 0 : 1;
+  s.exit_code = (s.failed == 0 && s.order_pending == 0 && s.skipped == 0 && !aborted && !interrupted) ? 0 : 1;
   return s;
 }
 

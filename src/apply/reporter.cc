@@ -68,6 +68,7 @@ static const char* OutcomeName(InstanceOutcomeKind k) {
   switch (k) {
     case InstanceOutcomeKind::kChanged: return "changed";
     case InstanceOutcomeKind::kAlreadyApplied: return "already_applied";
+    case InstanceOutcomeKind::kOrderPending: return "order_pending";
     case InstanceOutcomeKind::kFailed: return "failed";
     case InstanceOutcomeKind::kSkipped: return "skipped";
   }
@@ -88,7 +89,8 @@ std::string SummaryToJson(const Summary& s, TimePoint now) {
     list.push_back(std::move(i));
   }
   nlohmann::json j = {{"type", "summary"}, {"time", FormatUtcSeconds(now)}, {"plan_id", s.plan_id},
-                      {"changed", s.changed}, {"already_applied", s.already}, {"failed", s.failed},
+                      {"changed", s.changed}, {"already_applied", s.already},
+                      {"order_pending", s.order_pending}, {"failed", s.failed},
                       {"skipped", s.skipped}, {"elapsed_s", s.elapsed_s}, {"interrupted", s.interrupted},
                       {"aborted", s.aborted}, {"exit_code", s.exit_code}, {"instances", list}};
   if (!s.abort_reason.empty()) j["reason"] = s.abort_reason;
@@ -132,9 +134,10 @@ std::string SummaryText(const Summary& s, bool color) {
     return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, t) : t;
   };
   std::string out;
-  std::vector<const InstanceOutcome*> changed, failed, skipped;
+  std::vector<const InstanceOutcome*> changed, pending, failed, skipped;
   for (const auto& o : s.instances) {
     if (o.kind == InstanceOutcomeKind::kFailed) failed.push_back(&o);
+    else if (o.kind == InstanceOutcomeKind::kOrderPending) pending.push_back(&o);
     else if (o.kind == InstanceOutcomeKind::kSkipped) skipped.push_back(&o);
     else changed.push_back(&o);
   }
@@ -147,6 +150,15 @@ std::string SummaryText(const Summary& s, bool color) {
       out += fmt::format("  {:<32} {:<6} {} -> {}  {}{}\n", label(*o), o->group, o->from_type, o->to_type,
                          o->order_id.empty() ? "" : "order " + o->order_id,
                          o->kind == InstanceOutcomeKind::kAlreadyApplied ? " (applied by an earlier run)" : "");
+  }
+  if (!pending.empty()) {
+    out += "\n" + paint("33;1", "Orders pending (placed, the new type does not show yet):") + "\n";
+    for (const auto* o : pending) {
+      out += fmt::format("  {:<32} {:<6} {} -> {}  order {}\n", label(*o), o->group, o->from_type, o->to_type,
+                         o->order_id);
+      if (o->error) out += "      " + o->error->message + "\n";
+      out += "      respec: " + o->action + "\n";
+    }
   }
   if (!failed.empty()) {
     out += "\n" + paint("31;1", "Failed:") + "\n";
@@ -166,11 +178,15 @@ std::string SummaryText(const Summary& s, bool color) {
     for (const auto* o : skipped)
       out += fmt::format("  {:<32} {:<6} {} -> {}: {}\n", label(*o), o->group, o->from_type, o->to_type, o->reason);
   }
-  std::string head = fmt::format("Apply {}: {} changed, {} already applied, {} failed, {} not applied in {}.",
-                                 s.exit_code == 0 ? "complete" : "incomplete", s.changed, s.already, s.failed,
-                                 s.skipped, Duration(s.elapsed_s));
+  std::string head = fmt::format("Apply {}: {} changed, {} already applied, {}{} failed, {} not applied in {}.",
+                                 s.exit_code == 0 ? "complete" : "incomplete", s.changed, s.already,
+                                 s.order_pending ? fmt::format("{} order(s) pending, ", s.order_pending) : "",
+                                 s.failed, s.skipped, Duration(s.elapsed_s));
   out += "\n" + paint(s.exit_code == 0 ? "32;1" : "31;1", head) + "\n";
   if (!s.abort_reason.empty()) out += "  " + s.abort_reason + "\n";
+  if (s.order_pending > 0)
+    out += "  An order pending takes effect once it is paid or completes; run `respec apply` on the same plan "
+           "again then to finish (its ClientToken places no second order).\n";
   if (s.exit_code != 0 && (s.skipped > 0 || s.failed > 0 || s.aborted))
     out += "  Run `respec apply` on the same plan to resume; done steps are not repeated.\n";
   return out;

@@ -79,7 +79,10 @@ struct Progress {
   double eta_s = -1;  // -1: not known yet
 };
 
-enum class InstanceOutcomeKind { kChanged, kAlreadyApplied, kFailed, kSkipped };
+// kOrderPending: an order was placed (order_id) but its new type did not
+// show within the order deadline (Respec.OrderPending, e.g. unpaid with
+// autoPay: false); not a change, and the exit code is non-zero.
+enum class InstanceOutcomeKind { kChanged, kAlreadyApplied, kOrderPending, kFailed, kSkipped };
 
 struct InstanceOutcome {
   std::string instance_id;
@@ -99,12 +102,12 @@ struct InstanceOutcome {
 struct Summary {
   std::string plan_id;
   std::vector<InstanceOutcome> instances;  // changed instances of the plan, plan order
-  int changed = 0, already = 0, failed = 0, skipped = 0;
+  int changed = 0, already = 0, order_pending = 0, failed = 0, skipped = 0;
   double elapsed_s = 0;
   bool interrupted = false;  // SIGINT/SIGTERM
   bool aborted = false;      // stopped at once (second signal) or auth failure
   std::string abort_reason;
-  int exit_code = 0;         // 0: every change applied; 1 otherwise
+  int exit_code = 0;         // 0: every change applied; 1 otherwise (an order pending too)
 };
 
 class Reporter {

@@ -74,8 +74,8 @@ struct WaiterOptions {
 // 10 s, divided by the waiter's time_scale. The executor sets it as
 // WatchSpec::give_up_after on the kType watch of a whenFinished upgrade;
 // on `timed_out` it sends RebootInstance anyway, then confirms the type
-// with a kType watch after the restart (failing the instance if the type
-// still does not show).
+// from the read that sees the instance Running after the restart (failing
+// the instance with Respec.TypeNotConfirmed if it is still the old type).
 inline constexpr Millis kTypeVisibleBound{20000};
 Millis TypeVisibleBound(const WaiterOptions& o);
 

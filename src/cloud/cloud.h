@@ -168,7 +168,10 @@ class Cloud {
   virtual Result<ResourcesModificationResult> DescribeResourcesModification(
       const ResourcesModificationRequest& req) = 0;
   virtual Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& req) = 0;
-  virtual Result<Ack> StopInstance(const std::string& region, const std::string& instance_id) = 0;
+  // force_stop: ForceStop=true (the fleet spec's forceStop). Every override
+  // repeats the default. No StoppedMode is ever sent (never StopCharging).
+  virtual Result<Ack> StopInstance(const std::string& region, const std::string& instance_id,
+                                   bool force_stop = false) = 0;
   virtual Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) = 0;
   virtual Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) = 0;
   virtual Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(

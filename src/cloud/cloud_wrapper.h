@@ -26,8 +26,8 @@ class CloudWrapper : public Cloud {
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& r) override {
     return target_->DescribeInstanceModificationPrice(r);
   }
-  Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
-    return target_->StopInstance(region, id);
+  Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override {
+    return target_->StopInstance(region, id, force_stop);
   }
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override {
     return target_->StartInstance(region, id);

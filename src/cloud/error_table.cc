@@ -247,6 +247,45 @@ constexpr ErrorInfo kErrors[] = {
      "stop the run; see the message and `respec whoami`"},
     {"Response.MissingField", 0, "The response lacks a required field.",
      "A 200 response without RequestId or a required field.", C::kTransient, "retry with backoff"},
+
+    // --- respec's own verdicts about an instance (src/apply/), never sent by
+    // the API; tests/cloud/error_table_test.cc checks every "Respec." code
+    // that src/ names has a row here ---
+    {"Respec.StepTimeout", 0, "No effect of the step was observed within the step timeout.",
+     "respec sent a stop, start, restart or order and, after the step timeout and one more read, "
+     "the instance did not show its effect (or could not be read).",
+     C::kTransient,
+     "fail the instance and restore its power state from a fresh read; look at the instance, "
+     "then run `respec apply` on the same plan again"},
+    {"Respec.OrderPending", 0, "The order was placed but its new type did not show in time.",
+     "ModifyPrepayInstanceSpec returned an OrderId but DescribeInstances did not show the new "
+     "type within the order deadline (60 s, six times the seeds' 5-10 s): typically an unpaid "
+     "upgrade order (autoPay: false).",
+     C::kQuotaOrBilling,
+     "report the outcome order_pending with the OrderId, without holding the instance stopped; "
+     "pay the order in the console (or wait for it), then run `respec apply` on the same plan "
+     "again: its ClientToken places no second order"},
+    {"Respec.TypeNotConfirmed", 0, "The new type did not show after the restart.",
+     "A reboot: whenFinished upgrade of a Running instance: the new type did not show within "
+     "20 s of the order, respec restarted the instance anyway, and the read after the restart "
+     "still showed the old type.",
+     C::kWrongState,
+     "fail the instance (it is Running at the type the message names); check the order in the "
+     "console, then run `respec apply` on the same plan again"},
+    {"Respec.LiveMismatch", 0, "After apply the instance is not in the state respec left it in.",
+     "respec believed the instance done, but the read after its last action shows another type "
+     "or power state (someone or something changed it meanwhile).",
+     C::kWrongState, "report the live type and status; plan again to see what is left"},
+    {"Respec.NotObserved", 0, "The final read did not show the instance.",
+     "The batched DescribeInstances after respec's last action failed or did not return the "
+     "instance, so nothing true can be said about it.",
+     C::kTransient, "report the outcome as unknown with the reason; exit 1; check the instance"},
+    {"Respec.JournalFailed", 0, "The call was not sent: the journal could not record it.",
+     "respec sends an action only after its journal record is durable, so a crash can resume it "
+     "safely; the journal write failed.",
+     C::kTransient,
+     "do not send the call; start nothing new; fix the state directory or backend and run "
+     "`respec apply` again"},
 };
 
 }  // namespace

@@ -132,8 +132,8 @@ Result<Price> RetryingCloud::DescribeInstanceModificationPrice(const Modificatio
                     [&] { return target()->DescribeInstanceModificationPrice(r); });
 }
 
-Result<Ack> RetryingCloud::StopInstance(const std::string& region, const std::string& id) {
-  return PowerCall(PowerOp::kStop, region, id);
+Result<Ack> RetryingCloud::StopInstance(const std::string& region, const std::string& id, bool force_stop) {
+  return PowerCall(PowerOp::kStop, region, id, force_stop);
 }
 Result<Ack> RetryingCloud::StartInstance(const std::string& region, const std::string& id) {
   return PowerCall(PowerOp::kStart, region, id);
@@ -142,17 +142,18 @@ Result<Ack> RetryingCloud::RebootInstance(const std::string& region, const std::
   return PowerCall(PowerOp::kReboot, region, id);
 }
 
-Result<Ack> RetryingCloud::PowerCall(PowerOp op, const std::string& region, const std::string& id) {
+Result<Ack> RetryingCloud::PowerCall(PowerOp op, const std::string& region, const std::string& id,
+                                     bool force_stop) {
   const char* action = op == PowerOp::kStop    ? "StopInstance"
                        : op == PowerOp::kStart ? "StartInstance"
                                                : "RebootInstance";
   auto call = [&]() -> Result<Ack> {
     switch (op) {
-      case PowerOp::kStop: return target()->StopInstance(region, id);
+      case PowerOp::kStop: return target()->StopInstance(region, id, force_stop);
       case PowerOp::kStart: return target()->StartInstance(region, id);
       case PowerOp::kReboot: return target()->RebootInstance(region, id);
     }
-    return target()->StopInstance(region, id);  // unreachable
+    return target()->StopInstance(region, id, force_stop);  // unreachable
   };
   return Run<Ack>(action, id, call, [&] { return AlreadyApplied(op, region, id); });
 }

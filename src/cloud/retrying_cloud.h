@@ -73,7 +73,7 @@ class RetryingCloud : public CloudWrapper {
   Result<ResourcesModificationResult> DescribeResourcesModification(
       const ResourcesModificationRequest& r) override;
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& r) override;
-  Result<Ack> StopInstance(const std::string& region, const std::string& id) override;
+  Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override;
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override;
@@ -89,7 +89,7 @@ class RetryingCloud : public CloudWrapper {
  private:
   // Decides whether an ambiguous Stop/Start/Reboot already took effect.
   enum class PowerOp { kStop, kStart, kReboot };
-  Result<Ack> PowerCall(PowerOp op, const std::string& region, const std::string& id);
+  Result<Ack> PowerCall(PowerOp op, const std::string& region, const std::string& id, bool force_stop = false);
   std::optional<Ack> AlreadyApplied(PowerOp op, const std::string& region, const std::string& id);
 
   // `resolve`, when given, runs after an ambiguous failure and its backoff;

@@ -268,8 +268,8 @@ Result<Price> EcsCloud::DescribeInstanceModificationPrice(const ModificationPric
                      ModificationPriceParams(req), &DecodeModificationPrice);
 }
 
-Result<Ack> EcsCloud::StopInstance(const std::string& region, const std::string& id) {
-  return Call<Ack>("StopInstance", region, id, PowerParams(id), &DecodeAck);
+Result<Ack> EcsCloud::StopInstance(const std::string& region, const std::string& id, bool force_stop) {
+  return Call<Ack>("StopInstance", region, id, StopParams(id, force_stop), &DecodeAck);
 }
 
 Result<Ack> EcsCloud::StartInstance(const std::string& region, const std::string& id) {

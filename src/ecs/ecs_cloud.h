@@ -72,7 +72,8 @@ class EcsCloud : public Cloud {
   Result<ResourcesModificationResult> DescribeResourcesModification(
       const ResourcesModificationRequest& req) override;
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& req) override;
-  Result<Ack> StopInstance(const std::string& region, const std::string& instance_id) override;
+  Result<Ack> StopInstance(const std::string& region, const std::string& instance_id,
+                           bool force_stop = false) override;
   Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& req) override;

@@ -76,6 +76,12 @@ sign::Params PowerParams(const std::string& instance_id) {
   return p;
 }
 
+sign::Params StopParams(const std::string& instance_id, bool force_stop) {
+  sign::Params p = PowerParams(instance_id);
+  if (force_stop) Add(&p, "ForceStop", true);
+  return p;
+}
+
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r) {
   sign::Params p;
   Add(&p, "RegionId", r.region);

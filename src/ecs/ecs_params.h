@@ -17,6 +17,9 @@ sign::Params DescribeInstanceTypesParams(const DescribeInstanceTypesRequest& r);
 sign::Params ResourcesModificationParams(const ResourcesModificationRequest& r);
 sign::Params ModificationPriceParams(const ModificationPriceRequest& r);
 sign::Params PowerParams(const std::string& instance_id);
+// StopInstance: PowerParams plus ForceStop=true when asked. Never StoppedMode:
+// StopCharging would release a subscription instance's resources.
+sign::Params StopParams(const std::string& instance_id, bool force_stop);
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r);
 
 }  // namespace respec::ecs

@@ -184,8 +184,8 @@ Result<Price> FaultInjectingCloud::DescribeInstanceModificationPrice(const Modif
   return Inject<Price>("DescribeInstanceModificationPrice", r.instance_id,
                        [&] { return CloudWrapper::DescribeInstanceModificationPrice(r); });
 }
-Result<Ack> FaultInjectingCloud::StopInstance(const std::string& region, const std::string& id) {
-  return Inject<Ack>("StopInstance", id, [&] { return CloudWrapper::StopInstance(region, id); });
+Result<Ack> FaultInjectingCloud::StopInstance(const std::string& region, const std::string& id, bool force_stop) {
+  return Inject<Ack>("StopInstance", id, [&] { return CloudWrapper::StopInstance(region, id, force_stop); });
 }
 Result<Ack> FaultInjectingCloud::StartInstance(const std::string& region, const std::string& id) {
   return Inject<Ack>("StartInstance", id, [&] { return CloudWrapper::StartInstance(region, id); });

@@ -78,7 +78,7 @@ class FaultInjectingCloud : public CloudWrapper {
   Result<ResourcesModificationResult> DescribeResourcesModification(
       const ResourcesModificationRequest& r) override;
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& r) override;
-  Result<Ack> StopInstance(const std::string& region, const std::string& id) override;
+  Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override;
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override;

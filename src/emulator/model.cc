@@ -267,7 +267,12 @@ CloudError WrongStatus(ModelState& m, std::string_view action, const LiveInstanc
 
 }  // namespace
 
-Result<Ack> Model::StopInstance(const std::string& region, const std::string& instance_id) {
+Result<Ack> Model::StopInstance(const std::string& region, const std::string& instance_id, bool force_stop) {
+  return StopInstanceWith(region, instance_id, force_stop, "");
+}
+
+Result<Ack> Model::StopInstanceWith(const std::string& region, const std::string& instance_id, bool force_stop,
+                                    const std::string& stopped_mode) {
   std::lock_guard<std::mutex> l(impl_->mu);
   CloudError err;
   LiveInstance* li = PowerTarget(*impl_, "StopInstance", region, instance_id, &err);
@@ -277,6 +282,7 @@ Result<Ack> Model::StopInstance(const std::string& region, const std::string& in
   li->w.instance.status = kStopping;
   li->phase = Phase::kStopping;
   li->phase_end = impl_->Now() + impl_->timing.stop;
+  impl_->stops.push_back({instance_id, force_stop, stopped_mode});
   return Ack{impl_->NewRequestIdLocked()};
 }
 
@@ -310,6 +316,11 @@ const AccessKey* Model::FindAccessKey(const std::string& id) const {
   for (const auto& k : impl_->world.keys)
     if (k.id == id) return &k;
   return nullptr;
+}
+
+std::vector<StopRecord> Model::Stops() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->stops;
 }
 
 std::vector<Order> Model::Orders() const {

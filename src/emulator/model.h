@@ -64,6 +64,15 @@ struct Order {
   std::string complete_time;   // RFC 3339 UTC: when it completes(d); empty when Unpaid
 };
 
+// One accepted StopInstance, as the request asked for it (inspection:
+// /_emulator/stops), so a test can see ForceStop and that no StoppedMode
+// was sent.
+struct StopRecord {
+  std::string instance_id;
+  bool force_stop = false;
+  std::string stopped_mode;  // as sent over HTTP; "" = not sent
+};
+
 struct InstanceStatusEntry {
   std::string instance_id;
   std::string status;
@@ -80,7 +89,11 @@ class Model : public Cloud {
   Result<ResourcesModificationResult> DescribeResourcesModification(
       const ResourcesModificationRequest& req) override;
   Result<Price> DescribeInstanceModificationPrice(const ModificationPriceRequest& req) override;
-  Result<Ack> StopInstance(const std::string& region, const std::string& instance_id) override;
+  Result<Ack> StopInstance(const std::string& region, const std::string& instance_id,
+                           bool force_stop = false) override;
+  // StopInstance with the request's StoppedMode recorded too (the HTTP door).
+  Result<Ack> StopInstanceWith(const std::string& region, const std::string& instance_id, bool force_stop,
+                               const std::string& stopped_mode);
   Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& req) override;
@@ -98,6 +111,7 @@ class Model : public Cloud {
   // --- Inspection (tests, /_emulator/*) ---
   const AccessKey* FindAccessKey(const std::string& id) const;  // stable while the Model lives
   std::vector<Order> Orders() const;
+  std::vector<StopRecord> Stops() const;  // every accepted StopInstance, in order
   // Every instance as DescribeInstances shows it now, with its downgrade count.
   std::vector<WorldInstance> Instances() const;
   // The type the instance really runs on (changes only at an API restart).

@@ -57,6 +57,7 @@ struct ModelState {
   std::unordered_map<std::string, size_t> by_id;    // id -> index in instances
   std::unordered_map<std::string, size_t> type_idx; // type id -> index in world.catalog
   std::vector<Order> orders;
+  std::vector<StopRecord> stops;
   std::unordered_map<std::string, IdempotentEntry> tokens;
 
   ModelState(World w, Clock* c, Timing t, uint64_t s);

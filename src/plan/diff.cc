@@ -207,8 +207,9 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
         case RebootPolicy::kWhenFinished:
           d.chain.push_back(StepKind::kReboot);
           p.notes.push_back("restart when finished (RebootInstance): respec restarts the "
-                            "instance itself once the new type shows, counts it unavailable and "
-                            "checks it comes back Running");
+                            "instance itself once the new type shows (or after 20 s anyway), "
+                            "counts it unavailable, checks it comes back Running and confirms "
+                            "the type");
           break;
         case RebootPolicy::kAt:
           p.notes.push_back(fmt::format("the new type takes effect at {} (RebootTime: the API "

@@ -36,6 +36,7 @@ ojson OptionsJson(const TargetOptions& o) {
   if (!o.end_time.empty()) j["end_time"] = o.end_time;
   if (!o.operation.empty()) j["operation"] = o.operation;
   j["power_state"] = PowerStateName(o.power_state);
+  if (o.force_stop) j["force_stop"] = true;  // absent = false, so older plans read the same
   return j;
 }
 
@@ -114,6 +115,7 @@ TargetOptions OptionsFrom(const nlohmann::json& j) {
   o.end_time = Get<std::string>(j, "end_time", "");
   o.operation = Get<std::string>(j, "operation", "");
   o.power_state = ParsePowerState(Get<std::string>(j, "power_state", "keep")).value_or(PowerState::kKeep);
+  o.force_stop = Get(j, "force_stop", false);
   return o;
 }
 

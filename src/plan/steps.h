@@ -7,8 +7,9 @@
 // Reboot policy as planned (spec RebootPolicy):
 //   kWhenFinished: the request carries RebootWhenFinished=false and the
 //     plan has a kReboot step after kModify: respec sends RebootInstance
-//     itself once the new type shows, so it can count the instance as
-//     unavailable and verify it comes back Running.
+//     itself once the new type shows (or at apply/waiter.h's
+//     TypeVisibleBound anyway, then confirms the type), so it can count the
+//     instance as unavailable and verify it comes back Running.
 //   kAt: the request carries RebootTime; no restart step.
 //   kManual: neither; the type takes effect at the next API restart.
 // Errors: none; pure functions. Threads: safe. Ownership: values only.

@@ -98,6 +98,7 @@ class Builder {
     if (auto it = obj.find("autoPay"); it != obj.end() && it->is_boolean()) o->auto_pay = it->get<bool>();
     if (auto it = obj.find("migrateAcrossZone"); it != obj.end() && it->is_boolean())
       o->migrate_across_zone = it->get<bool>();
+    if (auto it = obj.find("forceStop"); it != obj.end() && it->is_boolean()) o->force_stop = it->get<bool>();
     if (auto it = obj.find("systemDiskCategory"); it != obj.end() && it->is_string())
       o->system_disk_category = it->get<std::string>();
     if (auto it = obj.find("operation"); it != obj.end() && it->is_string()) o->operation = it->get<std::string>();

@@ -159,11 +159,13 @@ class RecordingCloud : public CloudWrapper {
       if (auto e = fail("DescribeInstances", "")) return *e;
     return CloudWrapper::DescribeInstances(r);
   }
-  Result<Ack> StopInstance(const std::string& region, const std::string& id) override {
+  std::vector<bool> stop_force;  // ForceStop of every StopInstance, in order
+  Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override {
     Record("StopInstance", id, 1);
+    stop_force.push_back(force_stop);
     if (fail)
       if (auto e = fail("StopInstance", id)) return *e;
-    return CloudWrapper::StopInstance(region, id);
+    return CloudWrapper::StopInstance(region, id, force_stop);
   }
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override {
     Record("StartInstance", id, 1);
@@ -199,9 +201,16 @@ class RecordingCloud : public CloudWrapper {
   Clock* clock_;
 };
 
+inline emulator::World Tweaked(emulator::World w, const std::function<void(emulator::World*)>& tweak) {
+  if (tweak) tweak(&w);
+  return w;
+}
+
 struct Harness {
-  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7, emulator::Timing timing = {})
-      : model(MakeWorld(insts), &clock, timing, seed), cloud(&model, &clock), runner(&clock) {
+  // `tweak` edits the world before the model is built (world options).
+  explicit Harness(const std::vector<Inst>& insts, uint64_t seed = 7, emulator::Timing timing = {},
+                   const std::function<void(emulator::World*)>& tweak = {})
+      : model(Tweaked(MakeWorld(insts), tweak), &clock, timing, seed), cloud(&model, &clock), runner(&clock) {
     for (const auto& i : insts) {
       cloud.group_of[i.id] = i.group;
       if (i.status == kRunning) cloud.originally_running.insert(i.id);

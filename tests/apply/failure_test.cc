@@ -227,3 +227,25 @@ TEST_CASE("maxFailures left at default: 0 for a depended-on group, maxUnavailabl
   REQUIRE(Outcome(s, "i-l2").kind == InstanceOutcomeKind::kChanged);  // 2 failures are within the leaf's 2
   REQUIRE(s.failed == 3);
 }
+
+// Issue 12 item 9: forceStop (off by default) makes every StopInstance carry
+// ForceStop=true; the emulator records what each accepted stop asked for.
+TEST_CASE("forceStop: StopInstance carries ForceStop only when the plan says so") {
+  for (bool force : {false, true}) {
+    std::vector<Inst> insts = {{"i-fs1", "main", "ecs.g7.2xlarge", "ecs.g7.xlarge", kRunning, 0},
+                               {"i-fs2", "main", "ecs.g7.2xlarge", "ecs.g7.xlarge", kRunning, 0}};
+    Harness h(insts);
+    Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 0}});
+    for (auto& ip : plan.instances) ip.options.force_stop = force;
+    Summary s = h.Run(plan);
+    CHECK(s.exit_code == 0);
+    REQUIRE(h.cloud.stop_force.size() == 2);
+    for (bool f : h.cloud.stop_force) CHECK(f == force);
+    auto stops = h.model.Stops();
+    REQUIRE(stops.size() == 2);
+    for (const auto& st : stops) {
+      CHECK(st.force_stop == force);
+      CHECK(st.stopped_mode.empty());
+    }
+  }
+}

@@ -232,7 +232,10 @@ TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome withi
   plan.instances[0].options.auto_pay = false;
   Summary s = h.Run(plan);
   const auto& o = Outcome(s, "i-unpaid");
-  REQUIRE(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.kind == InstanceOutcomeKind::kOrderPending);  // its own outcome, not "failed"
+  CHECK(s.order_pending == 1);
+  CHECK(s.failed == 0);
+  CHECK(s.changed == 0);
   REQUIRE(o.error);
   CHECK(o.error->code == "Respec.OrderPending");
   CHECK(o.error->message.find("order " + o.order_id + " placed; it waits for payment in the console") !=
@@ -242,5 +245,98 @@ TEST_CASE("an unpaid order (autoPay: false) is reported as its own outcome withi
   CHECK(h.cloud.Count("RebootInstance") == 0);
   CHECK(h.Truth()["i-unpaid"].status == kRunning);
   CHECK(o.final_status == kRunning);
+  CHECK(s.exit_code == 1);
+}
+
+// Issue 12 item 3: whether DescribeInstances shows the new type of a Running
+// upgrade before its restart is undocumented. Both readings converge; a
+// type still old after the restart is reported as what was observed.
+namespace {
+
+// When the order went out, when RebootInstance came, and the model's type then.
+struct RestartSeen {
+  std::optional<std::string> type_at_reboot;
+  TimePoint modify_at{}, reboot_at{};
+  RestartSeen(Harness& h, const std::string& who) {
+    h.cloud.before = [this, &h, who](const std::string& action, const std::string& id) {
+      if (id != who) return;
+      if (action == "ModifyPrepayInstanceSpec") modify_at = h.clock.Now();
+      if (action == "RebootInstance" && !type_at_reboot) reboot_at = h.clock.Now(), type_at_reboot = h.Truth()[id].type;
+    };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a Running whenFinished upgrade restarts once the new type shows (type visible before the restart)") {
+  std::vector<Inst> insts = {Up("i-vis")};
+  Harness h(insts);
+  RestartSeen seen(h, "i-vis");
+  Summary s = h.Run(MakeTestPlan(insts));
+  REQUIRE(seen.type_at_reboot);
+  CHECK(*seen.type_at_reboot == "ecs.g7.2xlarge");  // waited for the type, as the seeds' order says
+  CHECK(seen.reboot_at - seen.modify_at < TypeVisibleBound(WaiterOptions{}));
+  CHECK(h.cloud.Count("RebootInstance") == 1);
+  const auto& o = Outcome(s, "i-vis");
+  CHECK(o.kind == InstanceOutcomeKind::kChanged);
+  CHECK(s.exit_code == 0);
+}
+
+TEST_CASE("a Running whenFinished upgrade whose type shows only after the restart: restart at the bound, then confirm") {
+  std::vector<Inst> insts = {Up("i-hid")};
+  Harness h(insts, 7, {}, [](emulator::World* w) { w->type_visible_after_restart = true; });
+  RestartSeen seen(h, "i-hid");
+  Summary s = h.Run(MakeTestPlan(insts));
+  REQUIRE(seen.type_at_reboot);
+  CHECK(*seen.type_at_reboot == "ecs.g7.xlarge");  // restarted before the type showed
+  // Restarted at the bound (virtual time), not after the 60 s order deadline or the step timeout.
+  CHECK(seen.reboot_at - seen.modify_at >= TypeVisibleBound(WaiterOptions{}));
+  CHECK(seen.reboot_at - seen.modify_at < TypeVisibleBound(WaiterOptions{}) + Millis(5000));
+  CHECK(h.cloud.Count("RebootInstance") == 1);
+  const auto& o = Outcome(s, "i-hid");
+  CHECK(o.kind == InstanceOutcomeKind::kChanged);
+  CHECK(o.final_status == kRunning);
+  CHECK(h.Truth()["i-hid"].type == "ecs.g7.2xlarge");
+  CHECK(s.exit_code == 0);
+}
+
+TEST_CASE("the type still old after the restart: not changed, the observation said, exit non-zero") {
+  std::vector<Inst> insts = {Up("i-old")};
+  emulator::Timing slow;  // the order completes long after respec's restart
+  slow.order_min = slow.order_max = Millis(120000);
+  Harness h(insts, 7, slow, [](emulator::World* w) { w->type_visible_after_restart = true; });
+  Summary s = h.Run(MakeTestPlan(insts));
+  CHECK(h.cloud.Count("RebootInstance") == 1);
+  const auto& o = Outcome(s, "i-old");
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.TypeNotConfirmed");
+  CHECK(o.error->message.find("after the restart it is still ecs.g7.xlarge (Running), not ecs.g7.2xlarge") !=
+        std::string::npos);
+  CHECK(o.error->message.find("order " + o.order_id) != std::string::npos);
+  CHECK(o.final_status == kRunning);
+  CHECK(h.Truth()["i-old"].status == kRunning);
+  CHECK(s.changed == 0);
+  CHECK(s.exit_code == 1);
+}
+
+TEST_CASE("resumed after the order, before the restart: the restart still confirms the type") {
+  std::vector<Inst> insts = {Up("i-res")};
+  Harness h(insts);
+  Plan plan = MakeTestPlan(insts);
+  // An earlier run's journal: the modify step done (the order accepted), no
+  // restart yet; here the cloud never shows the new type (no order exists).
+  ExecutorOptions opt;
+  opt.resume.steps_done.insert(plan.instances[0].steps[0]);
+  opt.resume.order_ids["i-res"] = "123456";
+  opt.live = h.Truth();
+  Summary s = h.Run(plan, opt);
+  CHECK(h.cloud.Count("ModifyPrepayInstanceSpec") == 0);
+  CHECK(h.cloud.Count("RebootInstance") == 1);
+  const auto& o = Outcome(s, "i-res");
+  CHECK(o.kind == InstanceOutcomeKind::kFailed);
+  REQUIRE(o.error);
+  CHECK(o.error->code == "Respec.TypeNotConfirmed");
+  CHECK(o.error->message.find("still ecs.g7.xlarge") != std::string::npos);
   CHECK(s.exit_code == 1);
 }

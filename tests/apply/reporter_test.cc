@@ -128,6 +128,60 @@ TEST_CASE("the text summary lists orders, failures with code, RequestId and what
   REQUIRE(s.instances.size() == 4);
 }
 
+TEST_CASE("an order pending is its own outcome: order_pending with the OrderId in --json, its own section in text") {
+  std::vector<Inst> insts = {{"i-unpaid", "main", "ecs.g7.xlarge", "ecs.g7.2xlarge", kRunning, 0},
+                             {"i-paid", "main", "ecs.g7.xlarge", "ecs.g7.2xlarge", kRunning, 0}};
+  Plan plan = MakeTestPlan(insts, {{"main", 2, {}, 5}});
+  plan.instances[0].options.auto_pay = false;
+  for (bool as_json : {true, false}) {
+    Harness h(insts);
+    std::ostringstream out;
+    auto rep = as_json ? MakeJsonReporter(out, h.clock) : MakePlainReporter(out, h.clock);
+    Journal j(&h.store, "r-test", plan.plan_id);
+    Executor ex(&plan, &h.cloud, &h.clock, &h.runner, &j, rep.get(), {});
+    Summary s = ex.Run();
+    REQUIRE(s.exit_code == 1);
+    std::string order;
+    for (const auto& o : h.model.Orders())
+      if (o.instance_id == "i-unpaid") order = o.order_id;
+    REQUIRE_FALSE(order.empty());
+    const std::string text = out.str();
+    if (!as_json) {
+      INFO(text);
+      CHECK(text.find("Orders pending") != std::string::npos);
+      CHECK(text.find("order " + order) != std::string::npos);
+      CHECK(text.find("waits for payment in the console") != std::string::npos);
+      CHECK(text.find("Apply incomplete: 1 changed, 0 already applied, 1 order(s) pending, 0 failed") !=
+            std::string::npos);
+      CHECK(text.find("Failed:") == std::string::npos);
+      continue;
+    }
+    auto summary = nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
+    EventSchema schema;
+    std::string why;
+    INFO(summary.dump());
+    REQUIRE(schema.Valid(summary, &why));
+    CHECK(summary["order_pending"] == 1);
+    CHECK(summary["failed"] == 0);
+    CHECK(summary["changed"] == 1);
+    CHECK(summary["exit_code"] == 1);
+    bool seen = false;
+    for (const auto& i : summary["instances"]) {
+      if (i["instance"] != "i-unpaid") continue;
+      seen = true;
+      CHECK(i["outcome"] == "order_pending");
+      CHECK(i["order_id"] == order);
+      CHECK(i["error"]["code"] == "Respec.OrderPending");
+    }
+    CHECK(seen);
+    // The schema holds order_pending to its promise: an OrderId and an error.
+    nlohmann::json bad = summary;
+    for (auto& i : bad["instances"])
+      if (i["outcome"] == "order_pending") i.erase("order_id");
+    CHECK_FALSE(schema.Valid(bad, &why));
+  }
+}
+
 TEST_CASE("plain output (CI logs) has a progress line with the ETA every interval of clock time") {
   auto insts = SomeWithFailure();
   Harness h(insts);

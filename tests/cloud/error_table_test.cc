@@ -1,10 +1,14 @@
 // Walks both seed references of ModifyPrepayInstanceSpec (English markdown
 // table, Chinese plain-text table) and proves that every error code they
 // list is in the one error table with a category, the seed's HTTP status and
-// the seed's message. Also checks the table itself for consistency.
+// the seed's message. Also checks the table itself for consistency, and that
+// every Respec.* code src/ names has a row.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -160,7 +164,7 @@ TEST_CASE("Table rows are consistent") {
     // Every row of one code agrees on the category.
     CHECK(FindError(e.code)->category == e.category);
     bool local = e.code.rfind("Transport.", 0) == 0 || e.code.rfind("Response.", 0) == 0 ||
-                 e.code.rfind("Credentials.", 0) == 0;
+                 e.code.rfind("Credentials.", 0) == 0 || e.code.rfind("Respec.", 0) == 0;
     CHECK((local ? e.http_status == 0 : (e.http_status >= 400 && e.http_status < 600)));
     seen.insert(std::string(e.code));
   }
@@ -184,4 +188,39 @@ TEST_CASE("CloudError::Describe strips control characters from API text") {
   CHECK(d.find('\x07') == std::string::npos);
   CHECK(d.find("slow down  please") != std::string::npos);
   CHECK(d.find("RequestId=req-1") != std::string::npos);
+}
+
+// respec's own codes (Respec.*) are errors too: every one that src/ names,
+// in a string or a comment, has a row with its meaning and remedy, so a new
+// code cannot ship without one.
+TEST_CASE("every Respec.* code named in src/ is a row of the error table") {
+  namespace fs = std::filesystem;
+  const std::regex code_re(R"(Respec\.[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*)");
+  std::map<std::string, std::string> found;  // code -> first file naming it
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(RESPEC_SOURCE_DIR) / "src")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".cc" && ext != ".h") continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    for (std::sregex_iterator it(s.begin(), s.end(), code_re), end; it != end; ++it)
+      found.emplace(it->str(), entry.path().lexically_relative(RESPEC_SOURCE_DIR).string());
+  }
+  REQUIRE(files > 50);        // the scan saw the sources
+  REQUIRE(found.size() >= 5);  // and respec's codes in them (StepTimeout, OrderPending, ...)
+  for (const auto& [code, file] : found) {
+    INFO(code << " (named in " << file << ")");
+    const ErrorInfo* e = FindError(code);
+    REQUIRE(e != nullptr);
+    CHECK(e->category != ErrorCategory::kUnknown);
+    CHECK(!e->description.empty());
+    CHECK(!e->respec_action.empty());
+    CHECK(MakeCloudError(code, "").category == e->category);
+  }
+  CHECK(found.count("Respec.OrderPending"));
+  CHECK(found.count("Respec.TypeNotConfirmed"));
 }

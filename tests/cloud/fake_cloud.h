@@ -65,7 +65,7 @@ class FakeCloud : public Cloud {
     p.request_id = "req-price";
     return p;
   }
-  Result<Ack> StopInstance(const std::string&, const std::string& id) override {
+  Result<Ack> StopInstance(const std::string&, const std::string& id, bool = false) override {
     return Power("StopInstance", id, kRunning, kStopping);
   }
   Result<Ack> StartInstance(const std::string&, const std::string& id) override {

@@ -8,6 +8,7 @@
 
 #include "cloud/error_table.h"
 #include "ecs/ecs_cloud.h"
+#include "ecs/ecs_params.h"
 #include "ecs/endpoint.h"
 #include "mini_server.h"
 
@@ -556,4 +557,31 @@ TEST_CASE("RESPEC_TIME_SCALE is honoured only against a loopback endpoint") {
   }
   for (const char* bad : {"", "fast", "0", "-3", "1e9", "5x"})
     CHECK_FALSE(RehearsalTimeScale(std::string(bad), "http://127.0.0.1:1").error.empty());
+}
+
+// Issue 12 item 9: ForceStop only when asked; StoppedMode never (a
+// StopCharging stop would release a subscription instance's resources).
+TEST_CASE("StopInstance sends ForceStop only when asked and never StoppedMode") {
+  for (auto version : {SignatureVersion::kRpc1, SignatureVersion::kV3}) {
+    Harness h([](const SeenRequest&) { return Ok(R"({"RequestId":"R-3"})"); }, version, false);
+    REQUIRE(h.cloud->StopInstance("cn-hangzhou", "i-1").ok());
+    REQUIRE(h.cloud->StopInstance("cn-hangzhou", "i-2", true).ok());
+    REQUIRE(h.cloud->StartInstance("cn-hangzhou", "i-2").ok());
+    REQUIRE(h.cloud->RebootInstance("cn-hangzhou", "i-2").ok());
+    auto seen = h.server.requests();
+    REQUIRE(seen.size() == 4);
+    for (size_t i = 0; i < seen.size(); ++i) {
+      INFO(i << ": " << seen[i].target << " " << seen[i].body);
+      const std::string wire = seen[i].target + "\n" + seen[i].body;
+      CHECK(wire.find("StoppedMode") == std::string::npos);
+      CHECK(wire.find("StopCharging") == std::string::npos);
+      CHECK((wire.find("ForceStop=true") != std::string::npos) == (i == 1));
+    }
+  }
+  // The builder itself: no StoppedMode whichever way it is asked.
+  for (bool force : {false, true}) {
+    sign::Params p = StopParams("i-1", force);
+    CHECK(Get(p, "StoppedMode") == "<absent>");
+    CHECK(Get(p, "ForceStop") == (force ? "true" : "<absent>"));
+  }
 }

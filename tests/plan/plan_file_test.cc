@@ -118,3 +118,29 @@ TEST_CASE("broken files give clear errors, never a crash") {
   CHECK_FALSE(LoadPlanFile("/nonexistent/plan.json", &out, &errs));
   CHECK(errs.back().find("/nonexistent/plan.json: cannot open: No such file or directory") != std::string::npos);
 }
+
+TEST_CASE("forceStop travels from the spec into the plan file and back; absent when off") {
+  for (bool force : {true, false}) {
+    auto w = emulator::DefaultWorld();
+    w.instances.push_back(Inst("i-force0001", "ecs.g6.2xlarge"));
+    Env env(std::move(w));
+    Plan p = env.MakeOk(Spec(std::string(R"(version: 1
+regions: [cn-hangzhou]
+groups:
+  g:
+    targets:
+      - instanceIds: [i-force0001]
+        instanceType: ecs.g6.xlarge
+)") + (force ? "        forceStop: true\n" : ""),
+                             env.clock));
+    REQUIRE(p.instances.size() == 1);
+    CHECK(p.instances[0].options.force_stop == force);
+    std::string text = PlanToJson(p);
+    CHECK((text.find("\"force_stop\"") != std::string::npos) == force);
+    Plan back;
+    std::vector<std::string> errs;
+    REQUIRE(PlanFromJson(text, "plan.json", &back, &errs));
+    CHECK(back.instances[0].options.force_stop == force);
+    CHECK(PlanToJson(back) == text);
+  }
+}

@@ -40,6 +40,7 @@ groups:
         endTime: "2027-01-01T00:00Z"
         operation: upgrade
         powerState: stopped
+        forceStop: true
 )";
 
 TEST_CASE("a valid spec fills every field, with defaults merged and regions resolved") {
@@ -69,6 +70,7 @@ TEST_CASE("a valid spec fills every field, with defaults merged and regions reso
   CHECK(ct.options.reboot == RebootPolicy::kManual);
   CHECK(ct.options.auto_pay == std::optional<bool>(false));
   CHECK(ct.options.power_state == PowerState::kKeep);
+  CHECK_FALSE(ct.options.force_stop);  // off by default
 
   const Group& web = s.groups[1];
   CHECK(web.regions == std::vector<std::string>{"cn-shanghai"});
@@ -90,6 +92,7 @@ TEST_CASE("a valid spec fills every field, with defaults merged and regions reso
   CHECK(t.options.end_time == "2027-01-01T00:00Z");
   CHECK(t.options.operation == "upgrade");
   CHECK(t.options.power_state == PowerState::kStopped);
+  CHECK(t.options.force_stop);
 }
 
 TEST_CASE("the hash is of the file's bytes") {

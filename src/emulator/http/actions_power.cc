@@ -5,7 +5,11 @@
 namespace respec::emulator::http {
 
 Result<Json> HandleStopInstance(const ActionContext& c) {
-  auto r = c.model.StopInstance(c.params.Get("RegionId"), c.params.Get("InstanceId"));
+  CloudError err;
+  std::optional<bool> force = c.params.Bool("ForceStop", &err);
+  if (!err.code.empty()) return err;
+  auto r = c.model.StopInstanceWith(c.params.Get("RegionId"), c.params.Get("InstanceId"), force.value_or(false),
+                                    c.params.Get("StoppedMode"));
   if (!r.ok()) return r.error();
   return Json::object();
 }

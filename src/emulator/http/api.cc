@@ -208,11 +208,17 @@ ApiResponse Api::HandleInspection(const RawRequest& req) {
   if (path == "/_emulator/orders") return JsonResponse(200, OrdersJson());
   if (path == "/_emulator/instances") return JsonResponse(200, InstancesJson());
   if (path == "/_emulator/stats") return JsonResponse(200, StatsJson());
+  if (path == "/_emulator/stops") {
+    Json list = Json::array();
+    for (const StopRecord& s : model_->Stops())
+      list.push_back(Json{{"InstanceId", s.instance_id}, {"ForceStop", s.force_stop}, {"StoppedMode", s.stopped_mode}});
+    return JsonResponse(200, list);
+  }
   if (path == "/_emulator/sts") return JsonResponse(200, sts_->IssuedJson());
   if (path == "/_emulator/requests") return JsonResponse(200, RequestsJson());
   return JsonResponse(404, Json{{"error", "unknown inspection endpoint " + path.substr(0, 80) +
                                               "; try /_emulator/orders, /_emulator/instances, "
-                                              "/_emulator/stats or /_emulator/requests"}});
+                                              "/_emulator/stops, /_emulator/stats or /_emulator/requests"}});
 }
 
 }  // namespace respec::emulator::http

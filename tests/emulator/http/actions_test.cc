@@ -135,6 +135,22 @@ TEST_CASE("power actions follow the status machine over HTTP") {
   CHECK(!payg.Code().empty());
 }
 
+TEST_CASE("StopInstance over HTTP: ForceStop and StoppedMode are recorded in /_emulator/stops") {
+  HttpFixture f;
+  CHECK(f.Get("/_emulator/stops").Json() == nlohmann::json::array());
+  Reply bad = f.Rpc("StopInstance", {{"InstanceId", "i-run"}, {"ForceStop", "maybe"}});
+  CHECK(bad.Code() == "InvalidParameter");
+  CHECK(f.Rpc("StopInstance", {{"InstanceId", "i-run"}, {"ForceStop", "true"}}).status == 200);
+  f.clock.Advance(std::chrono::seconds(10));
+  CHECK(f.Rpc("StartInstance", {{"InstanceId", "i-run"}}).status == 200);
+  f.clock.Advance(std::chrono::seconds(10));
+  CHECK(f.Rpc("StopInstance", {{"InstanceId", "i-run"}, {"StoppedMode", "StopCharging"}}).status == 200);
+  auto stops = f.Get("/_emulator/stops").Json();
+  REQUIRE(stops.size() == 2);
+  CHECK(stops[0] == nlohmann::json({{"InstanceId", "i-run"}, {"ForceStop", true}, {"StoppedMode", ""}}));
+  CHECK(stops[1] == nlohmann::json({{"InstanceId", "i-run"}, {"ForceStop", false}, {"StoppedMode", "StopCharging"}}));
+}
+
 TEST_CASE("ModifyPrepayInstanceSpec end to end: order, idempotence, completion, restart") {
   HttpFixture f;
   Reply r = f.Rpc("ModifyPrepayInstanceSpec",
