@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -80,6 +81,186 @@ std::vector<Blocker> InstanceBlockers(const Instance& live, const InstanceType* 
   return out;
 }
 
+namespace {
+
+Decision NotFound(Decision d) {
+  d.plan.verdict = Verdict::kBlocked;
+  d.plan.blockers.push_back(Block("InvalidInstanceId.NotFound",
+                                  "not found: unknown or released (DescribeInstances does not list it "
+                                  "in the group's regions)",
+                                  "check the instance ID and the group's regions, or remove it from "
+                                  "the fleet spec"));
+  return d;
+}
+
+// The current and the wanted type as the catalog lists them. A current type
+// the catalog does not list falls back to the instance's own vCPU and memory
+// (`fallback`), which is enough for the direction but not for the rules of
+// InstanceBlockers (so `listed_cur` stays null then).
+struct Types {
+  const InstanceType* cur = nullptr;
+  const InstanceType* want = nullptr;
+  const InstanceType* listed_cur = nullptr;
+  InstanceType fallback;
+};
+
+void FindTypes(const Instance& live, const std::string& target_type, const Catalog* catalog,
+               Types* t) {
+  if (catalog) {
+    auto c = catalog->find(live.type);
+    if (c != catalog->end()) t->cur = t->listed_cur = &c->second;
+    auto w = catalog->find(target_type);
+    if (w != catalog->end()) t->want = &w->second;
+  }
+  if (!t->cur && live.cpu > 0) {
+    t->fallback.id = live.type;
+    t->fallback.cpu = live.cpu;
+    t->fallback.memory_gib = live.memory_mib / 1024.0;
+    t->cur = &t->fallback;
+  }
+}
+
+// Direction from the catalog, `operation:` as an override; a contradiction
+// blocks, an undecidable one is left to DescribeResourcesModification.
+void DecideDirection(const Types& t, const std::string& op, Decision* d) {
+  InstancePlan& p = d->plan;
+  if (t.want && t.cur) {
+    Direction derived = DeriveDirection(*t.cur, *t.want);
+    Direction asked = op == "upgrade"     ? Direction::kUpgrade
+                      : op == "downgrade" ? Direction::kDowngrade
+                                          : Direction::kNone;
+    if (derived == Direction::kNone && asked == Direction::kNone) {
+      d->direction_pending = true;  // DescribeResourcesModification decides (validate.h)
+    } else if (derived != Direction::kNone && asked != Direction::kNone && derived != asked) {
+      p.blockers.push_back(Block(
+          "Spec.OperationContradicts",
+          fmt::format("operation {} contradicts the catalog: {} ({}) -> {} ({}) is a {}", op,
+                      t.cur->id, SizeText(*t.cur), t.want->id, SizeText(*t.want),
+                      DirectionName(derived)),
+          "remove operation or fix instanceType"));
+    }
+    p.direction = derived != Direction::kNone ? derived : asked;
+  } else if (t.want && !t.cur) {
+    if (op.empty()) {
+      d->direction_pending = true;  // DescribeResourcesModification decides (validate.h)
+    } else {
+      p.direction = op == "downgrade" ? Direction::kDowngrade : Direction::kUpgrade;
+    }
+  }
+}
+
+std::optional<Blocker> StatusBlocker(const std::string& s) {
+  bool known_status = s == kRunning || s == kStopped || s == kStopping || s == kStarting ||
+                      s == kPending;
+  if (known_status) return std::nullopt;
+  return Block("IncorrectInstanceStatus",
+               fmt::format("instance status is {}", s.empty() ? "unknown" : s),
+               "wait until it is Running or Stopped, then plan again");
+}
+
+// A Running upgrade: modify, then the restart the reboot policy asks for.
+void ChainRunningUpgrade(const TargetOptions& o, Decision* d) {
+  InstancePlan& p = d->plan;
+  d->chain.push_back(StepKind::kModify);
+  p.final_status = kRunning;
+  switch (o.reboot) {
+    case RebootPolicy::kWhenFinished:
+      d->chain.push_back(StepKind::kReboot);
+      p.notes.push_back("restart when finished (RebootInstance): respec restarts the "
+                        "instance itself once the new type shows, counts it unavailable and "
+                        "checks it comes back Running");
+      break;
+    case RebootPolicy::kAt:
+      p.notes.push_back(fmt::format("the new type takes effect at {} (RebootTime: the API "
+                                    "restarts the instance then)",
+                                    o.reboot_at));
+      break;
+    case RebootPolicy::kManual:
+      p.notes.push_back("the new type takes effect only at the next restart through the API "
+                        "(RebootInstance or console); an OS reboot does not count");
+      break;
+  }
+}
+
+// The steps from a settled state (Running or Stopped) to the final one.
+void ChainFromSettled(const std::string& settled, const TargetOptions& o, Decision* d) {
+  InstancePlan& p = d->plan;
+  bool upgrade = p.direction == Direction::kUpgrade;
+  if (settled == kRunning) {
+    if (o.power_state == PowerState::kStopped) {
+      d->chain.insert(d->chain.end(), {StepKind::kStop, StepKind::kModify});
+      p.final_status = kStopped;
+      p.notes.push_back("ends Stopped (powerState: stopped); the new type takes effect at the "
+                        "next start");
+    } else if (!upgrade) {
+      d->chain.insert(d->chain.end(), {StepKind::kStop, StepKind::kModify, StepKind::kStart});
+      p.final_status = kRunning;
+    } else {
+      ChainRunningUpgrade(o, d);
+    }
+    return;
+  }
+  d->chain.push_back(StepKind::kModify);  // Stopped
+  if (o.power_state == PowerState::kRunning) {
+    d->chain.push_back(StepKind::kStart);
+    p.final_status = kRunning;
+    p.notes.push_back("started afterwards (powerState: running); the new type takes effect "
+                      "at that start");
+  } else {
+    p.final_status = kStopped;
+    p.notes.push_back("stays Stopped; the new type takes effect at the next start");
+  }
+}
+
+// reboot: {at} is honoured only where the API itself restarts at that
+// time (RebootTime on a Running upgrade). Any chain where respec would stop
+// or start the instance now is refused rather than run outside the window
+// the user wrote (docs/api-fidelity.md, "reboot: {at}").
+void CheckRebootAt(const std::string& settled, const TargetOptions& o, Decision* d) {
+  InstancePlan& p = d->plan;
+  if (o.reboot != RebootPolicy::kAt) return;
+  bool restarts_now = std::any_of(d->chain.begin(), d->chain.end(), [](StepKind k) {
+    return k == StepKind::kStop || k == StepKind::kStart;
+  });
+  if (restarts_now) {
+    p.verdict = Verdict::kBlocked;
+    p.notes.clear();
+    d->chain.clear();
+    p.blockers.push_back(Block(
+        "Spec.RebootAtUnsupported",
+        fmt::format("reboot: {{at: {}}} cannot be honoured for a {} of a {} instance: it needs "
+                    "respec to stop or start the instance, and RebootTime applies only to a "
+                    "Running upgrade",
+                    o.reboot_at, DirectionName(p.direction), settled),
+        "run `respec apply` inside the maintenance window with reboot: whenFinished, or use "
+        "reboot: manual"));
+    return;
+  }
+  if (settled == kStopped)
+    p.notes.push_back(fmt::format("reboot: {{at: {}}} has no effect: the instance stays "
+                                  "Stopped and takes the new type at its next start",
+                                  o.reboot_at));
+}
+
+// The step chain of a change whose direction is known. Transitional states
+// are settled first (the seeds: RebootWhenFinished on a Stopping instance
+// does nothing, and a downgrade needs Stopped).
+void PlanChain(const std::string& status, const TargetOptions& o, Decision* d) {
+  InstancePlan& p = d->plan;
+  std::string settled = status;
+  if (IsTransitional(status)) {
+    settled = status == kStopping ? kStopped : kRunning;
+    d->chain.push_back(StepKind::kWaitStable);
+    p.notes.push_back(fmt::format("instance is {}: waits until it is {} first", status, settled));
+  }
+  ChainFromSettled(settled, o, d);
+  CheckRebootAt(settled, o, d);
+  if (p.verdict == Verdict::kChange && p.direction == Direction::kDowngrade)
+    p.notes.push_back("uses one of the instance's three downgrade refunds");
+}
+
+}  // namespace
+
 Decision DecideInstance(const std::string& instance_id, const Instance* live,
                         const Target& target, const std::string& group_name,
                         const Catalog* catalog, TimePoint now) {
@@ -89,46 +270,23 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
   p.group = group_name;
   p.target_type = target.instance_type;
   p.options = target.options;
-  if (!live) {
-    p.verdict = Verdict::kBlocked;
-    p.blockers.push_back(Block("InvalidInstanceId.NotFound",
-                               "not found: unknown or released (DescribeInstances does not list it "
-                               "in the group's regions)",
-                               "check the instance ID and the group's regions, or remove it from "
-                               "the fleet spec"));
-    return d;
-  }
+  if (!live) return NotFound(std::move(d));
   p.name = live->name;
   p.region = live->region;
   p.zone = live->zone;
   p.observed_type = live->type;
   p.observed_status = live->status;
   p.final_status = live->status == kStopped || live->status == kStopping ? kStopped : kRunning;
-
   if (live->type == target.instance_type) {
     p.verdict = Verdict::kUnchanged;
     p.final_status = live->status;
     return d;
   }
 
-  const InstanceType* cur = nullptr;
-  const InstanceType* want = nullptr;
-  InstanceType cur_fallback;
-  if (catalog) {
-    auto c = catalog->find(live->type);
-    if (c != catalog->end()) cur = &c->second;
-    auto w = catalog->find(target.instance_type);
-    if (w != catalog->end()) want = &w->second;
-  }
-  if (!cur && live->cpu > 0) {
-    cur_fallback.id = live->type;
-    cur_fallback.cpu = live->cpu;
-    cur_fallback.memory_gib = live->memory_mib / 1024.0;
-    cur = &cur_fallback;
-  }
-
-  p.blockers = InstanceBlockers(*live, cur == &cur_fallback ? nullptr : cur, now);
-  if (!want) {
+  Types types;
+  FindTypes(*live, target.instance_type, catalog, &types);
+  p.blockers = InstanceBlockers(*live, types.listed_cur, now);
+  if (!types.want) {
     p.blockers.push_back(Block("InvalidInstanceType.ValueNotSupported",
                                fmt::format("target type {} is not an ECS instance type "
                                            "(DescribeInstanceTypes does not list it)",
@@ -136,40 +294,8 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
                                "fix instanceType in the fleet spec (see respec instances / "
                                "DescribeInstanceTypes)"));
   }
-
-  const std::string& op = target.options.operation;
-  if (want && cur) {
-    Direction derived = DeriveDirection(*cur, *want);
-    Direction asked = op == "upgrade"     ? Direction::kUpgrade
-                      : op == "downgrade" ? Direction::kDowngrade
-                                          : Direction::kNone;
-    if (derived == Direction::kNone && asked == Direction::kNone) {
-      d.direction_pending = true;  // DescribeResourcesModification decides (validate.h)
-    } else if (derived != Direction::kNone && asked != Direction::kNone && derived != asked) {
-      p.blockers.push_back(Block(
-          "Spec.OperationContradicts",
-          fmt::format("operation {} contradicts the catalog: {} ({}) -> {} ({}) is a {}", op,
-                      cur->id, SizeText(*cur), want->id, SizeText(*want), DirectionName(derived)),
-          "remove operation or fix instanceType"));
-    }
-    p.direction = derived != Direction::kNone ? derived : asked;
-  } else if (want && !cur) {
-    if (op.empty()) {
-      d.direction_pending = true;  // DescribeResourcesModification decides (validate.h)
-    } else {
-      p.direction = op == "downgrade" ? Direction::kDowngrade : Direction::kUpgrade;
-    }
-  }
-
-  const std::string& s = live->status;
-  bool known_status = s == kRunning || s == kStopped || s == kStopping || s == kStarting ||
-                      s == kPending;
-  if (!known_status) {
-    p.blockers.push_back(Block("IncorrectInstanceStatus",
-                               fmt::format("instance status is {}", s.empty() ? "unknown" : s),
-                               "wait until it is Running or Stopped, then plan again"));
-  }
-
+  DecideDirection(types, target.options.operation, &d);
+  if (auto b = StatusBlocker(live->status)) p.blockers.push_back(std::move(*b));
   if (!p.blockers.empty()) {
     p.verdict = Verdict::kBlocked;
     return d;
@@ -179,89 +305,7 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
     p.direction = Direction::kNone;
     return d;
   }
-
-  // Settle transitional states first (the seeds: RebootWhenFinished on a
-  // Stopping instance does nothing, and a downgrade needs Stopped).
-  std::string settled = s;
-  if (IsTransitional(s)) {
-    settled = s == kStopping ? kStopped : kRunning;
-    d.chain.push_back(StepKind::kWaitStable);
-    p.notes.push_back(fmt::format("instance is {}: waits until it is {} first", s, settled));
-  }
-
-  PowerState power = target.options.power_state;
-  bool upgrade = p.direction == Direction::kUpgrade;
-  if (settled == kRunning) {
-    if (power == PowerState::kStopped) {
-      d.chain.insert(d.chain.end(), {StepKind::kStop, StepKind::kModify});
-      p.final_status = kStopped;
-      p.notes.push_back("ends Stopped (powerState: stopped); the new type takes effect at the "
-                        "next start");
-    } else if (!upgrade) {
-      d.chain.insert(d.chain.end(), {StepKind::kStop, StepKind::kModify, StepKind::kStart});
-      p.final_status = kRunning;
-    } else {
-      d.chain.push_back(StepKind::kModify);
-      p.final_status = kRunning;
-      switch (target.options.reboot) {
-        case RebootPolicy::kWhenFinished:
-          d.chain.push_back(StepKind::kReboot);
-          p.notes.push_back("restart when finished (RebootInstance): respec restarts the "
-                            "instance itself once the new type shows, counts it unavailable and "
-                            "checks it comes back Running");
-          break;
-        case RebootPolicy::kAt:
-          p.notes.push_back(fmt::format("the new type takes effect at {} (RebootTime: the API "
-                                        "restarts the instance then)",
-                                        target.options.reboot_at));
-          break;
-        case RebootPolicy::kManual:
-          p.notes.push_back("the new type takes effect only at the next restart through the API "
-                            "(RebootInstance or console); an OS reboot does not count");
-          break;
-      }
-    }
-  } else {  // Stopped
-    d.chain.push_back(StepKind::kModify);
-    if (power == PowerState::kRunning) {
-      d.chain.push_back(StepKind::kStart);
-      p.final_status = kRunning;
-      p.notes.push_back("started afterwards (powerState: running); the new type takes effect "
-                        "at that start");
-    } else {
-      p.final_status = kStopped;
-      p.notes.push_back("stays Stopped; the new type takes effect at the next start");
-    }
-  }
-  // reboot: {at} is honoured only where the API itself restarts at that
-  // time (RebootTime on a Running upgrade). Any chain where respec would stop
-  // or start the instance now is refused rather than run outside the window
-  // the user wrote (docs/api-fidelity.md, "reboot: {at}").
-  if (target.options.reboot == RebootPolicy::kAt) {
-    bool restarts_now = std::any_of(d.chain.begin(), d.chain.end(), [](StepKind k) {
-      return k == StepKind::kStop || k == StepKind::kStart;
-    });
-    if (restarts_now) {
-      p.verdict = Verdict::kBlocked;
-      p.notes.clear();
-      d.chain.clear();
-      p.blockers.push_back(Block(
-          "Spec.RebootAtUnsupported",
-          fmt::format("reboot: {{at: {}}} cannot be honoured for a {} of a {} instance: it needs "
-                      "respec to stop or start the instance, and RebootTime applies only to a "
-                      "Running upgrade",
-                      target.options.reboot_at, DirectionName(p.direction), settled),
-          "run `respec apply` inside the maintenance window with reboot: whenFinished, or use "
-          "reboot: manual"));
-      return d;
-    }
-    if (settled == kStopped)
-      p.notes.push_back(fmt::format("reboot: {{at: {}}} has no effect: the instance stays "
-                                    "Stopped and takes the new type at its next start",
-                                    target.options.reboot_at));
-  }
-  if (p.direction == Direction::kDowngrade)
-    p.notes.push_back("uses one of the instance's three downgrade refunds");
+  PlanChain(live->status, target.options, &d);
   return d;
 }
 
