@@ -80,46 +80,61 @@ const char* OperationType(Direction d) { return d == Direction::kDowngrade ? "Do
 // same day cost the same (docs/api-fidelity.md).
 std::string TermKey(const std::string& expired_time) { return expired_time.substr(0, 10); }
 
-}  // namespace
-
-ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
-                                 Cloud* cloud, bool check_modification, bool price, TimePoint now,
-                                 int max_price_calls) {
+// One precheck run: the instances it edits, what it read, what it found.
+struct Prechecks {
+  std::vector<InstancePlan>& instances;
+  const LiveState& live;
+  Cloud* cloud;
   ValidationResult out;
-  const Catalog* cat = &live.catalog;
   std::map<ListKey, Listing> listings;
-  std::map<ListKey, size_t> representative;  // first instance of each key
+  // Warned once per (region, zone, from, direction): the error text.
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> warned;
 
-  auto image_of = [&](const InstancePlan& p) {
+  std::string ImageOf(const InstancePlan& p) const {
     auto it = live.instances.find(p.instance_id);
     std::string image = it != live.instances.end() ? it->second.image_id : "";
     if (image.rfind("m-", 0) != 0) image.clear();
     return image;
-  };
-  auto key_of = [&](const InstancePlan& p, Direction d) {
-    return ListKey{p.region, p.zone, p.observed_type, d, image_of(p), p.options.migrate_across_zone};
-  };
-  auto directions_of = [](const InstancePlan& p) {
-    if (p.direction != Direction::kNone) return std::vector<Direction>{p.direction};
-    return std::vector<Direction>{Direction::kUpgrade, Direction::kDowngrade};
-  };
+  }
+  ListKey KeyOf(const InstancePlan& p, Direction d) const {
+    return ListKey{p.region, p.zone, p.observed_type, d, ImageOf(p), p.options.migrate_across_zone};
+  }
+};
 
-  // 1. The listings to read: one call per distinct key, not per target.
-  for (size_t i = 0; i < instances.size(); ++i) {
-    const InstancePlan& p = instances[i];
+std::vector<Direction> DirectionsOf(const InstancePlan& p) {
+  if (p.direction != Direction::kNone) return {p.direction};
+  return {Direction::kUpgrade, Direction::kDowngrade};
+}
+
+// Blocks `p` with `b`, naming what the API offers instead.
+void BlockChange(InstancePlan& p, Blocker b, std::vector<std::string> alternatives) {
+  if (!alternatives.empty())
+    b.remedy = fmt::format("{}; the API offers: {}", b.remedy, fmt::join(alternatives, ", "));
+  p.verdict = Verdict::kBlocked;
+  p.blockers.push_back(std::move(b));
+  p.alternatives = std::move(alternatives);
+  p.notes.clear();
+}
+
+// 1. The listings to read: one DescribeResourcesModification per distinct
+// key (on its first instance), not per target. False on an authentication
+// failure (out.fatal says which).
+bool ReadListings(Prechecks& c) {
+  std::map<ListKey, size_t> representative;  // first instance of each key
+  for (size_t i = 0; i < c.instances.size(); ++i) {
+    const InstancePlan& p = c.instances[i];
     if (p.verdict != Verdict::kChange) continue;
-    if (!check_modification) continue;
-    for (Direction d : directions_of(p)) representative.try_emplace(key_of(p, d), i);
+    for (Direction d : DirectionsOf(p)) representative.try_emplace(c.KeyOf(p, d), i);
   }
   for (const auto& [key, rep] : representative) {
     ResourcesModificationRequest req;
     req.region = key.region;
-    req.instance_id = instances[rep].instance_id;
+    req.instance_id = c.instances[rep].instance_id;
     req.operation = OperationType(key.direction);
     req.migrate_across_zone = key.migrate;  // target_type empty: every candidate
-    ++out.stats.modification_calls;
-    auto r = cloud->DescribeResourcesModification(req);
-    Listing& l = listings[key];
+    ++c.out.stats.modification_calls;
+    auto r = c.cloud->DescribeResourcesModification(req);
+    Listing& l = c.listings[key];
     if (r) {
       l.ok = true;
       l.candidates = std::move(r->candidates);
@@ -127,150 +142,167 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     }
     const CloudError& e = r.error();
     if (e.category == ErrorCategory::kAuth) {
-      out.fatal.push_back("DescribeResourcesModification: " + e.Describe());
-      return out;
+      c.out.fatal.push_back("DescribeResourcesModification: " + e.Describe());
+      return false;
     }
     if (e.category == ErrorCategory::kStock || e.category == ErrorCategory::kBlocked)
       l.refused = FromError(e);
     else
       l.error = e.Describe();
   }
+  return true;
+}
 
-  // 2. Per instance: the direction (when the catalog could not tell), then
-  // whether the target is offered, with stock.
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> warned;
-  for (InstancePlan& p : instances) {
-    if (p.verdict != Verdict::kChange) continue;
-    auto block = [&](Blocker b, std::vector<std::string> alternatives) {
-      if (!alternatives.empty())
-        b.remedy = fmt::format("{}; the API offers: {}", b.remedy, fmt::join(alternatives, ", "));
-      p.verdict = Verdict::kBlocked;
-      p.blockers.push_back(std::move(b));
-      p.alternatives = std::move(alternatives);
-      p.notes.clear();
-    };
-    if (!check_modification) {
-      if (p.direction == Direction::kNone)
-        block(Blocker{"Spec.OperationRequired",
+// Without DescribeResourcesModification: a change of unknown direction is
+// blocked, any other is noted as unvalidated.
+void NoteUnchecked(InstancePlan& p) {
+  if (p.direction != Direction::kNone) {
+    p.notes.push_back("not validated with DescribeResourcesModification");
+    return;
+  }
+  BlockChange(p,
+              Blocker{"Spec.OperationRequired",
                       fmt::format("{} -> {}: the catalog cannot tell upgrade from downgrade and "
                                   "validation (DescribeResourcesModification) is off",
                                   p.observed_type, p.target_type),
                       "set operation: upgrade or downgrade on the target"},
               {});
-      else
-        p.notes.push_back("not validated with DescribeResourcesModification");
-      continue;
-    }
-    std::vector<const Listing*> lists;
-    std::optional<Blocker> refused;
-    std::string error;
-    for (Direction d : directions_of(p)) {
-      const Listing& l = listings[key_of(p, d)];
-      lists.push_back(&l);
-      if (l.refused && !refused) refused = l.refused;
-      if (!l.error.empty() && error.empty()) error = l.error;
-    }
-    if (refused) {
-      block(*refused, {});
-      continue;
-    }
-    std::string label = fmt::format("{} {} {} -> {}", p.region, p.zone, p.observed_type, p.target_type);
-    if (p.direction == Direction::kNone) {
-      const ModificationCandidate* up = lists[0]->ok ? FindCandidate(*lists[0], p.target_type) : nullptr;
-      const ModificationCandidate* down = lists[1]->ok ? FindCandidate(*lists[1], p.target_type) : nullptr;
-      if (!error.empty()) {
-        block(Blocker{"Spec.OperationRequired",
-                      fmt::format("{}: the direction of a mixed or same-size change comes from "
-                                  "DescribeResourcesModification, which failed: {}",
-                                  label, error),
-                      "set operation: upgrade or downgrade on the target, or plan again"},
-              {});
-        continue;
-      }
-      if (up && down) {
-        block(Blocker{"Spec.OperationRequired",
-                      fmt::format("{}: DescribeResourcesModification lists the target both as an "
-                                  "upgrade and as a downgrade",
-                                  label),
-                      "set operation: upgrade or downgrade on the target"},
-              {});
-        continue;
-      }
-      if (!up && !down) {
-        block(Blocker{key_of(p, Direction::kUpgrade).image.empty() ? "InstanceType.Offline"
-                                                                    : "ImageNotSupportInstanceType",
-                      fmt::format("{} is not offered for this instance, in either direction "
-                                  "(DescribeResourcesModification, Upgrade and Downgrade)",
-                                  p.target_type),
-                      "choose another type"},
-              Alternatives(lists, p.observed_type, p.target_type, cat));
-        continue;
-      }
-      p.direction = up ? Direction::kUpgrade : Direction::kDowngrade;
-      p.notes.push_back(fmt::format("direction {}: DescribeResourcesModification lists {} under "
-                                    "OperationType={}",
-                                    DirectionName(p.direction), p.target_type,
-                                    OperationType(p.direction)));
-      lists = {up ? lists[0] : lists[1]};
-    }
-    const Listing& l = *lists[0];
-    if (!l.ok) {
-      auto& w = warned[{p.region, p.zone, p.observed_type, std::string(DirectionName(p.direction))}];
-      if (w.empty()) {
-        w = error;
-        out.warnings.push_back(fmt::format("could not validate {} ({}): {}", label,
-                                           DirectionName(p.direction), error));
-      }
-      p.notes.push_back("not validated with DescribeResourcesModification");
-      continue;
-    }
-    const ModificationCandidate* c = FindCandidate(l, p.target_type);
-    ListKey key = key_of(p, p.direction);
-    if (!c) {
-      if (!key.image.empty())
-        block(Blocker{"ImageNotSupportInstanceType",
-                      fmt::format("{} is not offered for this instance's marketplace image {} "
-                                  "(DescribeResourcesModification)",
-                                  p.target_type, key.image),
-                      "choose a type the image supports"},
-              Alternatives(lists, p.observed_type, p.target_type, cat));
-      else
-        block(Blocker{"InstanceType.Offline",
-                      fmt::format("{} is not offered for a {} from {} in {} (retired or not sold "
-                                  "there)",
-                                  p.target_type, DirectionName(p.direction), p.observed_type,
-                                  p.zone),
-                      "choose another type"},
-              Alternatives(lists, p.observed_type, p.target_type, cat));
-    } else if (!Available(*c)) {
-      block(Blocker{"OperationDenied.NoStock",
-                    fmt::format("{} is sold out in {} ({})", p.target_type, p.zone,
-                                c->status_category.empty() ? c->status : c->status_category),
-                    "choose another type, or plan again later"},
-            Alternatives(lists, p.observed_type, p.target_type, cat));
-    }
-  }
+}
 
-  // 3. Prices: DescribeInstanceModificationPrice depends on the remaining
-  // term. Exact: one call per (region, current type, target type, expiry
-  // day), on the first instance of each, every pair first, then further
-  // terms while `max_price_calls` lasts. Terms beyond the budget are
-  // prorated by remaining days from the nearest priced term of the same
-  // pair, and say so (priced_on names the instance actually priced).
-  if (!price) return out;
-  using Pair = std::tuple<std::string, std::string, std::string>;
-  struct Term {
-    std::vector<size_t> members;
-    double days = 0;
-    std::optional<Price> price;
-    bool asked = false;
-  };
-  std::map<Pair, std::map<std::string, Term>> terms;
-  for (size_t i = 0; i < instances.size(); ++i) {
-    const InstancePlan& p = instances[i];
+// A mixed or same-size change takes its direction from the list that names
+// the target. False when it was blocked instead; else `lists` keeps only the
+// list of the chosen direction.
+bool ResolveDirection(const Prechecks& c, InstancePlan& p, const std::string& label,
+                      const std::string& error, std::vector<const Listing*>& lists) {
+  const ModificationCandidate* up = lists[0]->ok ? FindCandidate(*lists[0], p.target_type) : nullptr;
+  const ModificationCandidate* down = lists[1]->ok ? FindCandidate(*lists[1], p.target_type) : nullptr;
+  if (!error.empty()) {
+    BlockChange(p,
+                Blocker{"Spec.OperationRequired",
+                        fmt::format("{}: the direction of a mixed or same-size change comes from "
+                                    "DescribeResourcesModification, which failed: {}",
+                                    label, error),
+                        "set operation: upgrade or downgrade on the target, or plan again"},
+                {});
+    return false;
+  }
+  if (up && down) {
+    BlockChange(p,
+                Blocker{"Spec.OperationRequired",
+                        fmt::format("{}: DescribeResourcesModification lists the target both as an "
+                                    "upgrade and as a downgrade",
+                                    label),
+                        "set operation: upgrade or downgrade on the target"},
+                {});
+    return false;
+  }
+  if (!up && !down) {
+    BlockChange(p,
+                Blocker{c.KeyOf(p, Direction::kUpgrade).image.empty() ? "InstanceType.Offline"
+                                                                      : "ImageNotSupportInstanceType",
+                        fmt::format("{} is not offered for this instance, in either direction "
+                                    "(DescribeResourcesModification, Upgrade and Downgrade)",
+                                    p.target_type),
+                        "choose another type"},
+                Alternatives(lists, p.observed_type, p.target_type, &c.live.catalog));
+    return false;
+  }
+  p.direction = up ? Direction::kUpgrade : Direction::kDowngrade;
+  p.notes.push_back(fmt::format("direction {}: DescribeResourcesModification lists {} under "
+                                "OperationType={}",
+                                DirectionName(p.direction), p.target_type,
+                                OperationType(p.direction)));
+  lists = {up ? lists[0] : lists[1]};
+  return true;
+}
+
+// The target must be listed for this instance (its image, its zone) and
+// Available with stock.
+void CheckOffered(const Prechecks& c, InstancePlan& p, const std::vector<const Listing*>& lists) {
+  const Catalog* cat = &c.live.catalog;
+  const ModificationCandidate* cand = FindCandidate(*lists[0], p.target_type);
+  ListKey key = c.KeyOf(p, p.direction);
+  if (!cand) {
+    if (!key.image.empty())
+      BlockChange(p,
+                  Blocker{"ImageNotSupportInstanceType",
+                          fmt::format("{} is not offered for this instance's marketplace image {} "
+                                      "(DescribeResourcesModification)",
+                                      p.target_type, key.image),
+                          "choose a type the image supports"},
+                  Alternatives(lists, p.observed_type, p.target_type, cat));
+    else
+      BlockChange(p,
+                  Blocker{"InstanceType.Offline",
+                          fmt::format("{} is not offered for a {} from {} in {} (retired or not sold "
+                                      "there)",
+                                      p.target_type, DirectionName(p.direction), p.observed_type,
+                                      p.zone),
+                          "choose another type"},
+                  Alternatives(lists, p.observed_type, p.target_type, cat));
+  } else if (!Available(*cand)) {
+    BlockChange(p,
+                Blocker{"OperationDenied.NoStock",
+                        fmt::format("{} is sold out in {} ({})", p.target_type, p.zone,
+                                    cand->status_category.empty() ? cand->status : cand->status_category),
+                        "choose another type, or plan again later"},
+                Alternatives(lists, p.observed_type, p.target_type, cat));
+  }
+}
+
+// 2. Per instance: the direction (when the catalog could not tell), then
+// whether the target is offered, with stock.
+void CheckChange(Prechecks& c, InstancePlan& p) {
+  std::vector<const Listing*> lists;
+  std::optional<Blocker> refused;
+  std::string error;
+  for (Direction d : DirectionsOf(p)) {
+    const Listing& l = c.listings[c.KeyOf(p, d)];
+    lists.push_back(&l);
+    if (l.refused && !refused) refused = l.refused;
+    if (!l.error.empty() && error.empty()) error = l.error;
+  }
+  if (refused) {
+    BlockChange(p, *refused, {});
+    return;
+  }
+  std::string label = fmt::format("{} {} {} -> {}", p.region, p.zone, p.observed_type, p.target_type);
+  if (p.direction == Direction::kNone && !ResolveDirection(c, p, label, error, lists)) return;
+  if (!lists[0]->ok) {
+    auto& w = c.warned[{p.region, p.zone, p.observed_type, std::string(DirectionName(p.direction))}];
+    if (w.empty()) {
+      w = error;
+      c.out.warnings.push_back(fmt::format("could not validate {} ({}): {}", label,
+                                           DirectionName(p.direction), error));
+    }
+    p.notes.push_back("not validated with DescribeResourcesModification");
+    return;
+  }
+  CheckOffered(c, p, lists);
+}
+
+// 3. Prices: DescribeInstanceModificationPrice depends on the remaining
+// term. Exact: one call per (region, current type, target type, expiry
+// day), on the first instance of each, every pair first, then further
+// terms while `max_price_calls` lasts. Terms beyond the budget are
+// prorated by remaining days from the nearest priced term of the same
+// pair, and say so (priced_on names the instance actually priced).
+using PricePair = std::tuple<std::string, std::string, std::string>;  // region, from, to
+struct Term {
+  std::vector<size_t> members;
+  double days = 0;
+  std::optional<Price> price;
+  bool asked = false;
+};
+using Terms = std::map<PricePair, std::map<std::string, Term>>;  // by expiry day
+
+Terms GroupTerms(const Prechecks& c, TimePoint now) {
+  Terms terms;
+  for (size_t i = 0; i < c.instances.size(); ++i) {
+    const InstancePlan& p = c.instances[i];
     if (p.verdict != Verdict::kChange || p.direction != Direction::kUpgrade) continue;
-    auto it = live.instances.find(p.instance_id);
-    std::string expiry = it != live.instances.end() ? it->second.expired_time : "";
+    auto it = c.live.instances.find(p.instance_id);
+    std::string expiry = it != c.live.instances.end() ? it->second.expired_time : "";
     Term& t = terms[{p.region, p.observed_type, p.target_type}][TermKey(expiry)];
     if (t.members.empty()) {
       auto e = ParseUtcTime(expiry);
@@ -278,24 +310,29 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     }
     t.members.push_back(i);
   }
-  int budget = max_price_calls;
-  auto ask = [&](const Pair& pair, const std::string& day, Term& t) -> bool {
+  return terms;
+}
+
+// Asks the price of every pair's first term, then further terms, while the
+// budget lasts. False on an authentication failure.
+bool AskPrices(Prechecks& c, Terms& terms, int budget) {
+  auto ask = [&](const PricePair& pair, const std::string& day, Term& t) -> bool {
     if (budget <= 0) return true;
     --budget;
     t.asked = true;
-    const InstancePlan& rep = instances[t.members.front()];
-    ++out.stats.price_calls;
-    auto r = cloud->DescribeInstanceModificationPrice(
+    const InstancePlan& rep = c.instances[t.members.front()];
+    ++c.out.stats.price_calls;
+    auto r = c.cloud->DescribeInstanceModificationPrice(
         ModificationPriceRequest{rep.region, rep.instance_id, rep.target_type});
     if (r) {
       t.price = r.value();
     } else if (r.error().category == ErrorCategory::kAuth) {
-      out.fatal.push_back("DescribeInstanceModificationPrice: " + r.error().Describe());
+      c.out.fatal.push_back("DescribeInstanceModificationPrice: " + r.error().Describe());
       return false;
     } else {
-      out.warnings.push_back(fmt::format("could not price {} -> {} in {} (expiring {}): {}",
-                                         std::get<1>(pair), std::get<2>(pair), std::get<0>(pair), day,
-                                         r.error().Describe()));
+      c.out.warnings.push_back(fmt::format("could not price {} -> {} in {} (expiring {}): {}",
+                                           std::get<1>(pair), std::get<2>(pair), std::get<0>(pair),
+                                           day, r.error().Describe()));
     }
     return true;
   };
@@ -303,10 +340,16 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
     for (auto& [pair, by_day] : terms) {
       bool first = true;
       for (auto& [day, t] : by_day) {
-        if (!t.asked && (first || !first_only) && !ask(pair, day, t)) return out;
+        if (!t.asked && (first || !first_only) && !ask(pair, day, t)) return false;
         first = false;
       }
     }
+  return true;
+}
+
+// Every term's members get its price, or the nearest priced term's,
+// prorated by remaining days (and noted).
+void SpreadPrices(std::vector<InstancePlan>& instances, const Terms& terms) {
   for (auto& [pair, by_day] : terms)
     for (auto& [day, t] : by_day) {
       const Term* src = t.price ? &t : nullptr;
@@ -335,7 +378,26 @@ ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const Liv
                                         p.priced_on, t.days, src->days));
       }
     }
-  return out;
+}
+
+}  // namespace
+
+ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
+                                 Cloud* cloud, bool check_modification, bool price, TimePoint now,
+                                 int max_price_calls) {
+  Prechecks c{instances, live, cloud, {}, {}, {}};
+  if (check_modification && !ReadListings(c)) return std::move(c.out);
+  for (InstancePlan& p : instances) {
+    if (p.verdict != Verdict::kChange) continue;
+    if (check_modification)
+      CheckChange(c, p);
+    else
+      NoteUnchecked(p);
+  }
+  if (!price) return std::move(c.out);
+  Terms terms = GroupTerms(c, now);
+  if (AskPrices(c, terms, max_price_calls)) SpreadPrices(instances, terms);
+  return std::move(c.out);
 }
 
 }  // namespace respec
