@@ -39,6 +39,11 @@ struct GraphCheck {
   size_t edge_count = 0;
 };
 
+// Appends `chain` as the steps of plan->instances[index]: ids in order, an
+// edge between consecutive steps, ClientTokens for modify steps (from
+// plan->plan_id, which must be set first).
+void AppendChain(Plan* plan, size_t index, const std::vector<StepKind>& chain);
+
 // A cycle of the directed graph `adj` (vertex -> successors) as the vertices
 // along it, the first repeated at the end ({a, b, a}); empty when acyclic.
 // Iterative, so deep chains cannot overflow the stack.

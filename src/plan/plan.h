@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloud/cloud.h"
@@ -107,5 +108,17 @@ struct Plan {
   // the load; PlanToJson always writes a freshly computed one.
   std::string digest;
 };
+
+// The names of the enums above as the plan file spells them (and back).
+const char* StepKindName(StepKind k);    // wait_stable | stop | modify | start | reboot
+const char* VerdictName(Verdict v);      // unchanged | change | blocked
+const char* DirectionName(Direction d);  // none | upgrade | downgrade
+std::optional<StepKind> ParseStepKind(std::string_view s);
+std::optional<Verdict> ParseVerdict(std::string_view s);
+std::optional<Direction> ParseDirection(std::string_view s);
+const char* RebootPolicyName(RebootPolicy p);  // whenFinished | at | manual
+const char* PowerStateName(PowerState p);      // keep | running | stopped
+std::optional<RebootPolicy> ParseRebootPolicy(std::string_view s);
+std::optional<PowerState> ParsePowerState(std::string_view s);
 
 }  // namespace respec

@@ -19,7 +19,6 @@
 #include "core/terminal_text.h"
 #include "plan/plan_check.h"
 #include "plan/planner.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {

@@ -9,12 +9,11 @@
 
 #include "core/timefmt.h"
 #include "core/version.h"
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/graph.h"
 #include "plan/live_state.h"
 #include "plan/plan_file.h"
-#include "plan/steps.h"
-#include "plan/validate.h"
+#include "plan/prechecks.h"
 
 namespace respec {
 namespace {
@@ -130,7 +129,7 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     chains.push_back(std::move(d.chain));
   }
 
-  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price, now,
+  auto v = PrecheckChanges(plan.instances, live, cloud, options.validate, options.price, now,
                            options.max_price_calls);
   if (!v.fatal.empty()) {
     out.errors = std::move(v.fatal);

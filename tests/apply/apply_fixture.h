@@ -1,5 +1,5 @@
 // Test fixture for the executor: an in-process Model on a VirtualClock, a
-// plan built the way plan/diff.cc builds chains, and a call-recording
+// plan built the way plan/decide.cc builds chains, and a call-recording
 // Cloud wrapper that samples the model's truth at every call.
 #pragma once
 

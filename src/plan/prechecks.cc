@@ -1,4 +1,4 @@
-#include "plan/validate.h"
+#include "plan/prechecks.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "core/timefmt.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {
@@ -85,7 +84,7 @@ struct Prechecks {
   std::vector<InstancePlan>& instances;
   const LiveState& live;
   Cloud* cloud;
-  ValidationResult out;
+  PrecheckResult out;
   std::map<ListKey, Listing> listings;
   // Warned once per (region, zone, from, direction): the error text.
   std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> warned;
@@ -132,7 +131,6 @@ bool ReadListings(Prechecks& c) {
     req.instance_id = c.instances[rep].instance_id;
     req.operation = OperationType(key.direction);
     req.migrate_across_zone = key.migrate;  // target_type empty: every candidate
-    ++c.out.stats.modification_calls;
     auto r = c.cloud->DescribeResourcesModification(req);
     Listing& l = c.listings[key];
     if (r) {
@@ -321,7 +319,6 @@ bool AskPrices(Prechecks& c, Terms& terms, int budget) {
     --budget;
     t.asked = true;
     const InstancePlan& rep = c.instances[t.members.front()];
-    ++c.out.stats.price_calls;
     auto r = c.cloud->DescribeInstanceModificationPrice(
         ModificationPriceRequest{rep.region, rep.instance_id, rep.target_type});
     if (r) {
@@ -382,7 +379,7 @@ void SpreadPrices(std::vector<InstancePlan>& instances, const Terms& terms) {
 
 }  // namespace
 
-ValidationResult ValidateChanges(std::vector<InstancePlan>& instances, const LiveState& live,
+PrecheckResult PrecheckChanges(std::vector<InstancePlan>& instances, const LiveState& live,
                                  Cloud* cloud, bool check_modification, bool price, TimePoint now,
                                  int max_price_calls) {
   Prechecks c{instances, live, cloud, {}, {}, {}};

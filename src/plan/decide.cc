@@ -1,4 +1,4 @@
-#include "plan/diff.h"
+#include "plan/decide.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "core/timefmt.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {
@@ -130,7 +129,7 @@ void DecideDirection(const Types& t, const std::string& op, Decision* d) {
                       : op == "downgrade" ? Direction::kDowngrade
                                           : Direction::kNone;
     if (derived == Direction::kNone && asked == Direction::kNone) {
-      d->direction_pending = true;  // DescribeResourcesModification decides (validate.h)
+      d->direction_pending = true;  // DescribeResourcesModification decides (prechecks.h)
     } else if (derived != Direction::kNone && asked != Direction::kNone && derived != asked) {
       p.blockers.push_back(Block(
           "Spec.OperationContradicts",
@@ -142,7 +141,7 @@ void DecideDirection(const Types& t, const std::string& op, Decision* d) {
     p.direction = derived != Direction::kNone ? derived : asked;
   } else if (t.want && !t.cur) {
     if (op.empty()) {
-      d->direction_pending = true;  // DescribeResourcesModification decides (validate.h)
+      d->direction_pending = true;  // DescribeResourcesModification decides (prechecks.h)
     } else {
       p.direction = op == "downgrade" ? Direction::kDowngrade : Direction::kUpgrade;
     }

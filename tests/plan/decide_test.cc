@@ -1,7 +1,7 @@
 // Per-instance decisions for every case the seeds describe, planned against
 // the in-process emulator Model.
 #include "plan_fixture.h"
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/steps.h"
 
 using namespace respec;
