@@ -4,7 +4,8 @@
 // first steps of B (and join(A) -> join(B), so dependencies through a group
 // with no changes still hold). The edge count is O(steps + groups).
 //
-// Constraints (Plan::groups, enforced by the executor):
+// Constraints (Plan::groups; apply/schedule.h enforces them, the executor
+// asks it):
 //   max_unavailable  instances of the group that may be stopped/restarting at
 //                    once; a percentage is resolved against the group's
 //                    changed instances, at least 1.
