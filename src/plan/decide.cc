@@ -157,6 +157,44 @@ std::optional<Blocker> StatusBlocker(const std::string& s) {
                "wait until it is Running or Stopped, then plan again");
 }
 
+// SystemDisk.Category is valid only when a retired non-I/O-optimized type
+// moves to an I/O-optimized one (the seeds): an upgrade of an instance that
+// DescribeInstances reports with IoOptimized=false (every available family
+// is I/O optimized, so a non-I/O-optimized instance is of a retired type).
+// Anything else is refused rather than sent for the API to ignore or reject.
+// Runs once the direction is known.
+std::optional<Blocker> SystemDiskBlocker(const Instance& live, const TargetOptions& o,
+                                         Direction direction) {
+  if (o.system_disk_category.empty() || direction == Direction::kNone) return std::nullopt;
+  std::string why;
+  if (direction == Direction::kDowngrade)
+    why = "this change is a downgrade";
+  else if (!live.io_optimized.has_value())
+    why = "DescribeInstances does not say whether the instance is I/O optimized (IoOptimized)";
+  else if (*live.io_optimized)
+    why = "the instance is already I/O optimized (IoOptimized=true)";
+  else
+    return std::nullopt;
+  return Block("Spec.SystemDiskCategoryNotApplicable",
+               fmt::format("systemDiskCategory: {} is valid only when upgrading a retired "
+                           "non-I/O-optimized instance type to an I/O-optimized one, and {}",
+                           o.system_disk_category, why),
+               "remove systemDiskCategory from the target");
+}
+
+// MigrateAcrossZone (the seeds): the instance may move to another cluster;
+// what changes depends on its network and on whether it leaves a retired
+// non-I/O-optimized type.
+std::string MigrateAcrossZoneNote(const Instance& live) {
+  std::string changes = live.network_type == "classic"
+                            ? "its private IP address changes; from a retired non-I/O-optimized "
+                              "type its disk device names (xvd* become vd*) and software licence "
+                              "codes change too"
+                            : "from a retired non-I/O-optimized type its disk device names (xvd* "
+                              "become vd*) and software licence codes change";
+  return "migrateAcrossZone: the instance may move to another cluster: " + changes;
+}
+
 // A Running upgrade: modify, then the restart the reboot policy asks for.
 void ChainRunningUpgrade(const TargetOptions& o, Decision* d) {
   InstancePlan& p = d->plan;
@@ -295,6 +333,8 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
   }
   DecideDirection(types, target.options.operation, &d);
   if (auto b = StatusBlocker(live->status)) p.blockers.push_back(std::move(*b));
+  if (auto b = SystemDiskBlocker(*live, target.options, d.direction_pending ? Direction::kNone : p.direction))
+    p.blockers.push_back(std::move(*b));
   if (!p.blockers.empty()) {
     p.verdict = Verdict::kBlocked;
     return d;
@@ -305,6 +345,8 @@ Decision DecideInstance(const std::string& instance_id, const Instance* live,
     return d;
   }
   PlanChain(live->status, target.options, &d);
+  if (p.verdict == Verdict::kChange && target.options.migrate_across_zone)
+    p.notes.push_back(MigrateAcrossZoneNote(*live));
   return d;
 }
 
