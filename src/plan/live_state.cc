@@ -38,12 +38,10 @@ struct Fetch {
   std::vector<Instance> instances;
   std::vector<InstanceType> types;
   std::string error;
-  int calls = 0;
 };
 
 void FetchInstances(Cloud* cloud, DescribeInstancesRequest req, Fetch* out) {
   for (int page = 0; page < kMaxPages; ++page) {
-    ++out->calls;
     auto r = cloud->DescribeInstances(req);
     if (!r) {
       out->error = fmt::format("DescribeInstances in {}: {}", req.region, r.error().Describe());
@@ -64,7 +62,6 @@ void FetchTypes(Cloud* cloud, const std::string& region, Fetch* out) {
   req.region = region;  // the endpoint only
   req.max_results = kInstanceTypesMaxResults;
   for (int page = 0; page < kMaxPages; ++page) {
-    ++out->calls;
     auto r = cloud->DescribeInstanceTypes(req);
     if (!r) {
       out->error = fmt::format("DescribeInstanceTypes (via {}): {}", region, r.error().Describe());
@@ -165,12 +162,9 @@ std::vector<Fetch> RunFetches(FetchWork& work, int concurrency) {
 void MergeFetches(std::vector<Fetch>& fetches, bool has_catalog, LiveStateRead* out) {
   LiveState& st = out->state;
   size_t first_instance_fetch = has_catalog ? 1 : 0;
-  if (has_catalog) {
-    st.describe_types_calls += fetches[0].calls;
+  if (has_catalog)
     for (auto& t : fetches[0].types) st.catalog.emplace(t.id, std::move(t));
-  }
   for (size_t i = first_instance_fetch; i < fetches.size(); ++i) {
-    st.describe_instances_calls += fetches[i].calls;
     for (auto& in : fetches[i].instances) {
       std::string id = in.id;
       st.instances.try_emplace(id, std::move(in));

@@ -67,7 +67,6 @@ struct InstancePlan {
   TargetOptions options;                   // from the spec
   std::vector<int> steps;                  // ids, in chain order
   std::optional<Price> price;              // for the change, when the API priced it
-  int downgrades_used = -1;                // -1 unknown
   std::vector<std::string> notes;          // e.g. "uses one of the instance's three downgrade refunds"
   std::vector<std::string> alternatives;   // types the API offers when the target is sold out
   // Added by the planner (additive): the instance whose DescribeInstance-

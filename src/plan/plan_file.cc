@@ -65,7 +65,6 @@ ojson InstanceJson(const InstancePlan& p) {
                   {"trade", p.price->trade},
                   {"currency", p.price->currency}};
   if (!p.priced_on.empty()) j["priced_on"] = p.priced_on;
-  if (p.downgrades_used >= 0) j["downgrades_used"] = p.downgrades_used;
   if (!p.notes.empty()) j["notes"] = p.notes;
   if (!p.alternatives.empty()) j["alternatives"] = p.alternatives;
   return j;
@@ -160,7 +159,6 @@ Plan Decode(const nlohmann::json& j) {
                       pr.at("trade").get<double>(), pr.at("currency").get<std::string>(), ""};
     }
     x.priced_on = Get<std::string>(i, "priced_on", "");
-    x.downgrades_used = Get(i, "downgrades_used", -1);
     x.notes = Get<std::vector<std::string>>(i, "notes", {});
     x.alternatives = Get<std::vector<std::string>>(i, "alternatives", {});
     p.instances.push_back(std::move(x));
