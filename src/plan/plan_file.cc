@@ -16,6 +16,7 @@
 #include <valijson/validator.hpp>
 
 #include "core/file_read.h"
+#include "core/json_depth.h"
 #include "core/terminal_text.h"
 #include "plan/plan_check.h"
 #include "plan/planner.h"
@@ -229,27 +230,6 @@ ojson Body(const Plan& plan) {
 // as is, numbers as nlohmann prints them (shortest round-trip form) -- the
 // same as Python's json.dumps(doc, sort_keys=True, separators=(",", ":"),
 // ensure_ascii=False) for the values a plan holds.
-// The byte offset where `text` first nests deeper than `limit` levels of [
-// and { outside strings, if it does.
-std::optional<size_t> DeeperThan(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 std::string DigestOf(nlohmann::json doc) {
   doc.erase("digest");
   return "sha256:" + Sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
