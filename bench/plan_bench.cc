@@ -17,11 +17,10 @@
 #include "core/clock.h"
 #include "emulator/model.h"
 #include "emulator/world.h"
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/graph.h"
 #include "plan/plan_file.h"
 #include "plan/planner.h"
-#include "plan/steps.h"
 
 using namespace respec;
 using Steady = std::chrono::steady_clock;

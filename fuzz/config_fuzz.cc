@@ -11,7 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   respec::Profile profile;
-  std::vector<respec::ConfigDiagnostic> diags;
+  std::vector<respec::Diagnostic> diags;
   bool ok = respec::LoadProfileFromString(text, "fuzz.toml", "default", &profile, &diags);
   bool error = false;
   for (const auto& d : diags) {

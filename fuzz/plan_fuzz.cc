@@ -13,10 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/sha256.h"
 #include "plan/graph.h"
 #include "plan/plan_file.h"
 #include "plan/render.h"
-#include "plan/steps.h"
 
 namespace {
 

@@ -4,22 +4,6 @@
 
 namespace respec {
 
-void InlineRunner::Submit(uint64_t token, Work work, const std::string&) {
-  work();
-  done_.push_back(token);
-}
-
-std::optional<uint64_t> InlineRunner::WaitForCompletion(TimePoint deadline) {
-  if (!done_.empty()) {
-    uint64_t t = done_.front();
-    done_.pop_front();
-    return t;
-  }
-  auto now = clock_->Now();
-  if (deadline > now) clock_->SleepFor(std::chrono::ceil<Millis>(deadline - now));
-  return std::nullopt;
-}
-
 ThreadPoolRunner::ThreadPoolRunner(int threads, Clock* clock, Millis max_wait)
     : clock_(clock), max_wait_(max_wait) {
   threads = std::clamp(threads, 1, 256);

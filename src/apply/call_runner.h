@@ -11,10 +11,8 @@
 //                     take lanes in turn, so calls waiting for one action's
 //                     rate limit never hold up another action (a poll
 //                     never queues behind hundreds of rate-limited orders).
-//   InlineRunner      runs each unit inside Submit; WaitForCompletion
-//                     advances the Clock to the deadline when nothing is
-//                     pending, so a VirtualClock run is deterministic and
-//                     never sleeps.
+// (Unit tests use InlineRunner, tests/support/inline_runner.h, which runs
+// each unit inside Submit and advances a VirtualClock instead of sleeping.)
 //
 // Contract: the closure must touch only its own result slot; every
 // submitted token comes back exactly once. Destruction waits for running
@@ -46,17 +44,6 @@ class CallRunner {
   // A finished token, or nullopt when `deadline` (clock time) passed first.
   // May return early (nullopt) so the caller can check for interrupts.
   virtual std::optional<uint64_t> WaitForCompletion(TimePoint deadline) = 0;
-};
-
-class InlineRunner final : public CallRunner {
- public:
-  explicit InlineRunner(Clock* clock) : clock_(clock) {}
-  void Submit(uint64_t token, Work work, const std::string& lane = "") override;
-  std::optional<uint64_t> WaitForCompletion(TimePoint deadline) override;
-
- private:
-  Clock* clock_;
-  std::deque<uint64_t> done_;
 };
 
 class ThreadPoolRunner final : public CallRunner {

@@ -8,7 +8,6 @@
 //                      every 30 s (stdout is not a terminal, or TERM=dumb)
 //   MakeJsonReporter   one JSON object per line, schemas/events.schema.json;
 //                      the first line is a version record
-//   RecordingReporter  keeps every event, for tests
 // Every implementation ends with the same summary: each changed instance
 // with its OrderId, each failure with code, message, RequestId and what
 // respec did about it.
@@ -105,7 +104,8 @@ struct Summary {
   int changed = 0, already = 0, order_pending = 0, failed = 0, skipped = 0;
   double elapsed_s = 0;
   bool interrupted = false;  // SIGINT/SIGTERM
-  bool aborted = false;      // stopped at once (second signal) or auth failure
+  bool aborted = false;      // stopped at once (second signal); an auth failure
+                             // only stops new work (abort_reason says why)
   std::string abort_reason;
   int exit_code = 0;         // 0: every change applied; 1 otherwise (an order pending too)
 };
@@ -117,18 +117,6 @@ class Reporter {
   // Called often (every executor turn); implementations throttle output.
   virtual void OnProgress(const Progress& p) = 0;
   virtual void OnSummary(const Summary& s) = 0;
-};
-
-class RecordingReporter final : public Reporter {
- public:
-  void OnEvent(const Event& e) override { events.push_back(e); }
-  void OnProgress(const Progress& p) override { last_progress = p; ++progress_calls; }
-  void OnSummary(const Summary& s) override { summary = s; }
-
-  std::vector<Event> events;
-  Progress last_progress;
-  int progress_calls = 0;
-  std::optional<Summary> summary;
 };
 
 // Every reporter reads time (its throttles, the periodic line, the JSON

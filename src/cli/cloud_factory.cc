@@ -110,7 +110,7 @@ bool LoadGlobalProfile(const GlobalOptions& g, Profile* profile, std::ostream& e
   cr.explicit_path = g.config;
   cr.profile = g.profile;
   std::string used;
-  std::vector<ConfigDiagnostic> diags;
+  std::vector<Diagnostic> diags;
   bool ok = LoadProfile(cr, profile, &used, &diags);
   for (const auto& d : diags) err << ForTerminal(d.ToString()) << "\n";
   return ok;

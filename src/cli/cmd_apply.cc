@@ -124,6 +124,125 @@ bool Approved(const ApplyOpts& o) {
   return true;
 }
 
+// RESPEC_TIME_SCALE: rehearsals against `respec emulator --time-scale N` tell
+// the waiter the emulator runs N times faster; never against a real endpoint.
+bool ReadTimeScale(const GlobalOptions& g, const Profile& profile, double* scale) {
+  const char* ts_env = std::getenv("RESPEC_TIME_SCALE");
+  auto time_scale = ecs::RehearsalTimeScale(ts_env ? std::optional<std::string>(ts_env) : std::nullopt,
+                                            !g.endpoint.empty() ? g.endpoint : profile.endpoint);
+  if (!time_scale.error.empty()) {
+    std::cerr << "respec apply: " << time_scale.error << "\n";
+    return false;
+  }
+  *scale = time_scale.scale;
+  return true;
+}
+
+// Whether there is anything to apply and the user agreed (a spec's plan is
+// shown and asked about; a plan file was reviewed when it was made). Sets
+// *exit_code when not.
+bool ReadyToApply(const ApplyOpts& o, const Plan& plan, int* exit_code) {
+  PlanCounts counts = CountPlan(plan);
+  if (counts.changes() == 0) {
+    std::cerr << "respec apply: no changes to apply\n";
+    *exit_code = 0;
+    return false;
+  }
+  if (counts.blocked > 0)
+    std::cerr << "respec apply: note: " << counts.blocked << " blocked instance(s) are left as they are\n";
+  *exit_code = 1;
+  return o.spec_file.empty() || Approved(o);
+}
+
+RunRecord NewRunRecord(const Plan& plan, Clock* clock) {
+  RunRecord run;
+  run.plan_id = plan.plan_id;
+  run.plan_digest = plan.digest;
+  run.holder = ThisProcessHolder();
+  run.started = FormatUtcSeconds(clock->Now());
+  run.holder.plan_id = plan.plan_id;
+  run.holder.since = run.started;
+  return run;
+}
+
+// Every instance the plan changes is leased before anything is read or sent.
+bool LeaseInstances(const ApplyOpts& o, const Plan& plan, StateStore* store, Clock* clock, RunRecord* run,
+                    std::chrono::milliseconds ttl) {
+  std::vector<std::string> leased;
+  for (const auto& ip : plan.instances)
+    if (!ip.steps.empty()) leased.push_back(ip.instance_id);
+  if (Status s = BeginRunWithLeases(store, clock, run, leased,
+                                    std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000)), ttl);
+      !s.ok()) {
+    // The holder's text comes from the store (another machine wrote it).
+    std::cerr << "respec apply: " << ForTerminal(s.message()) << "\n";
+    return false;
+  }
+  return true;
+}
+
+// What earlier runs of this plan did (a resume), from the journal.
+bool ReadResume(const ApplyOpts& o, StateStore* store, const Plan& plan, const RunRecord& run,
+                JournalState* resume) {
+  auto loaded = LoadJournalState(store, plan.plan_id);
+  if (!loaded.ok()) {
+    std::cerr << "respec apply: cannot read the journal: " << loaded.status().message() << "\n";
+    (void)store->EndRun(run.run_id, "failed");
+    return false;
+  }
+  *resume = std::move(loaded).value();
+  if (resume->runs > 0 && !o.json)
+    std::cerr << "respec apply: resuming from " << store->Name() << " (" << resume->steps_done.size()
+              << " steps done, " << resume->finished.size() << " instances finished)\n";
+  return true;
+}
+
+// Reads the planned instances again; a plan the account has moved away from
+// is refused (kExitStalePlan) before anything is sent. Returns -1 when the
+// plan still holds, else the exit code.
+int RefuseIfStale(const Plan& plan, Cloud* cloud, const JournalState& resume, StateStore* store,
+                  const RunRecord& run, PreflightResult* pre) {
+  *pre = CheckPlanAgainstLive(plan, cloud, resume.touched);
+  if (pre->error) {
+    std::cerr << "respec apply: cannot read live state: " << pre->error->Describe() << "\n";
+    (void)store->EndRun(run.run_id, "failed");
+    return 1;
+  }
+  if (!pre->differences.empty()) {
+    std::cerr << "respec apply: the plan is stale: " << pre->differences.size()
+              << " instance(s) changed since it was made:\n";
+    for (const auto& d : pre->differences) std::cerr << "  " << ForTerminal(d.Describe()) << "\n";
+    std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
+    (void)store->EndRun(run.run_id, "refused");
+    return kExitStalePlan;
+  }
+  return -1;
+}
+
+void ReportBackendLoss(const Summary& s, const StateStore& store, const LeaseKeeper& keeper) {
+  std::string unfinished;
+  int n = 0;
+  for (const auto& i : s.instances)
+    if (i.kind != InstanceOutcomeKind::kChanged && i.kind != InstanceOutcomeKind::kAlreadyApplied && n++ < 20)
+      unfinished += " " + i.instance_id;
+  std::cerr << "respec apply: the state backend " << store.Name() << " failed (" << keeper.error().message()
+            << "): started nothing new; " << n << " instance(s) unfinished:" << unfinished
+            << (n > 20 ? " …" : "") << "; run `respec apply` on the same plan again when it is back\n";
+}
+
+// Records how the run ended. An aborted run (second interrupt) exits at once:
+// calls in flight may be sleeping in backoff; the journal has what a resume needs.
+int FinishRun(StateStore* store, const RunRecord& run, const Summary& s) {
+  if (s.aborted) {
+    std::cout << std::flush;
+    std::cerr << std::flush;
+    (void)store->EndRun(run.run_id, "interrupted");
+    ::_exit(1);
+  }
+  (void)store->EndRun(run.run_id, s.exit_code == 0 ? "succeeded" : "failed");
+  return s.exit_code;
+}
+
 int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   if (o.plan_file.empty() == o.spec_file.empty()) {
     std::cerr << "respec apply: give either a plan file (respec apply PLAN.json) or a fleet spec (-f FLEET.yaml)\n";
@@ -131,16 +250,8 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   }
   SystemClock clock;
   Profile profile;
-  if (!LoadGlobalProfile(g, &profile, std::cerr)) return 1;
-  // Rehearsals against `respec emulator --time-scale N` tell the waiter the
-  // emulator runs N times faster; never against a real endpoint.
-  const char* ts_env = std::getenv("RESPEC_TIME_SCALE");
-  auto time_scale = ecs::RehearsalTimeScale(ts_env ? std::optional<std::string>(ts_env) : std::nullopt,
-                                            !g.endpoint.empty() ? g.endpoint : profile.endpoint);
-  if (!time_scale.error.empty()) {
-    std::cerr << "respec apply: " << time_scale.error << "\n";
-    return 1;
-  }
+  double time_scale = 1;
+  if (!LoadGlobalProfile(g, &profile, std::cerr) || !ReadTimeScale(g, profile, &time_scale)) return 1;
 
   CloudStack stack;
   Plan plan;
@@ -154,14 +265,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
   }
   if (!BuildProfileCloud(g, profile, "apply", &clock, &stack, std::cerr)) return 1;
   if (!o.spec_file.empty() && !PlanFromSpec(o, g, profile, &clock, stack.cloud(), &plan)) return 1;
-  PlanCounts counts = CountPlan(plan);
-  if (counts.changes() == 0) {
-    std::cerr << "respec apply: no changes to apply\n";
-    return 0;
-  }
-  if (counts.blocked > 0)
-    std::cerr << "respec apply: note: " << counts.blocked << " blocked instance(s) are left as they are\n";
-  if (!o.spec_file.empty() && !Approved(o)) return 1;
+  if (int rc = 0; !ReadyToApply(o, plan, &rc)) return rc;
 
   auto opened = OpenStateStore(o.state, profile);
   if (!opened.ok()) {
@@ -169,77 +273,32 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     return 1;
   }
   StateStore& store = *opened.value();
-  RunRecord run;
-  run.plan_id = plan.plan_id;
-  run.plan_digest = plan.digest;
-  run.holder = ThisProcessHolder();
-  run.started = FormatUtcSeconds(clock.Now());
-  run.holder.plan_id = plan.plan_id;
-  run.holder.since = run.started;
-  // Every instance the plan changes is leased before anything is read or sent.
-  std::vector<std::string> leased;
-  for (const auto& ip : plan.instances)
-    if (!ip.steps.empty()) leased.push_back(ip.instance_id);
+  RunRecord run = NewRunRecord(plan, &clock);
   const auto ttl = std::chrono::milliseconds(static_cast<long long>(o.lease_ttl_s * 1000));
-  if (Status s = BeginRunWithLeases(&store, &clock, &run, leased,
-                                    std::chrono::milliseconds(static_cast<long long>(o.lock_timeout_s * 1000)), ttl);
-      !s.ok()) {
-    // The holder's text comes from the store (another machine wrote it).
-    std::cerr << "respec apply: " << ForTerminal(s.message()) << "\n";
-    return 1;
-  }
+  if (!LeaseInstances(o, plan, &store, &clock, &run, ttl)) return 1;
   LeaseKeeper keeper(&store, &clock, run.run_id, ttl, ttl / 3);
   keeper.Start();
-  auto loaded = LoadJournalState(&store, plan.plan_id);
-  if (!loaded.ok()) {
-    std::cerr << "respec apply: cannot read the journal: " << loaded.status().message() << "\n";
-    (void)store.EndRun(run.run_id, "failed");
-    return 1;
-  }
-  JournalState resume = std::move(loaded).value();
-  if (resume.runs > 0 && !o.json)
-    std::cerr << "respec apply: resuming from " << store.Name() << " (" << resume.steps_done.size()
-              << " steps done, " << resume.finished.size() << " instances finished)\n";
-
-  PreflightResult pre = CheckPlanAgainstLive(plan, stack.cloud(), resume.touched);
-  if (pre.error) {
-    std::cerr << "respec apply: cannot read live state: " << pre.error->Describe() << "\n";
-    (void)store.EndRun(run.run_id, "failed");
-    return 1;
-  }
-  if (!pre.differences.empty()) {
-    std::cerr << "respec apply: the plan is stale: " << pre.differences.size()
-              << " instance(s) changed since it was made:\n";
-    for (const auto& d : pre.differences) std::cerr << "  " << ForTerminal(d.Describe()) << "\n";
-    std::cerr << "Nothing was changed. Make a new plan (respec plan) and review it.\n";
-    (void)store.EndRun(run.run_id, "refused");
-    return kExitStalePlan;
-  }
+  JournalState resume;
+  if (!ReadResume(o, &store, plan, run, &resume)) return 1;
+  PreflightResult pre;
+  if (int rc = RefuseIfStale(plan, stack.cloud(), resume, &store, run, &pre); rc >= 0) return rc;
 
   Journal journal(&store, run.run_id, plan.plan_id);
   std::unique_ptr<Reporter> reporter = MakeReporterFor(std::cout, STDOUT_FILENO, o.json, UseColor(g), clock);
-
   ExecutorOptions eo;
   eo.fail_fast = o.fail_fast;
   eo.resume = std::move(resume);
   eo.live = std::move(pre.live);
   // A lost heartbeat (store unreachable, leases lost) = start nothing new.
   eo.interrupt_level = [&keeper] { return std::max(g_interrupts.load(), keeper.failed() ? 1 : 0); };
-  eo.waiter.time_scale = time_scale.scale;  // 1 unless a loopback rehearsal
+  eo.waiter.time_scale = time_scale;  // 1 unless a loopback rehearsal
   InstallSignalHandlers();
   auto runner = std::make_unique<ThreadPoolRunner>(std::max(1, profile.http_concurrency), &clock);
   Executor executor(&plan, stack.cloud(), &clock, runner.get(), &journal, reporter.get(), std::move(eo));
   Summary s = executor.Run();
   keeper.Stop();
   if (keeper.failed()) {
-    std::string unfinished;
-    int n = 0;
-    for (const auto& i : s.instances)
-      if (i.kind != InstanceOutcomeKind::kChanged && i.kind != InstanceOutcomeKind::kAlreadyApplied && n++ < 20)
-        unfinished += " " + i.instance_id;
-    std::cerr << "respec apply: the state backend " << store.Name() << " failed (" << keeper.error().message()
-              << "): started nothing new; " << n << " instance(s) unfinished:" << unfinished
-              << (n > 20 ? " …" : "") << "; run `respec apply` on the same plan again when it is back\n";
+    ReportBackendLoss(s, store, keeper);
     s.exit_code = 1;
   }
   if (!o.json) {
@@ -247,15 +306,7 @@ int RunApply(const ApplyOpts& o, const GlobalOptions& g) {
     std::cerr << fmt::format("API: {} calls, {} requests, {} Throttling, {} LastOrderProcessing, {} transient\n",
                              total.calls, total.attempts, total.throttled, total.order_busy, total.transient);
   }
-  if (s.aborted) {
-    // Calls in flight may be sleeping in backoff; the journal has what a resume needs.
-    std::cout << std::flush;
-    std::cerr << std::flush;
-    (void)store.EndRun(run.run_id, "interrupted");
-    ::_exit(1);
-  }
-  (void)store.EndRun(run.run_id, s.exit_code == 0 ? "succeeded" : "failed");
-  return s.exit_code;
+  return FinishRun(&store, run, s);
 }
 
 }  // namespace

@@ -7,8 +7,11 @@
 // follow from the table.
 //
 // A command returns the process exit code (ExitCode below; README table).
-// Commands print results to stdout and diagnostics to stderr; apply prints
-// through its reporter (apply/reporter.h).
+// Commands print results to stdout and diagnostics (errors, warnings,
+// notes) to stderr. apply prints its progress and summary through its
+// reporter (apply/reporter.h) on stdout; the plan it shows with -f goes to
+// stdout, or to stderr with --json so that stdout holds only JSON lines; its
+// API call totals go to stderr.
 // Threads: everything here runs on the main thread. Errors: none thrown.
 #pragma once
 

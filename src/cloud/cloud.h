@@ -46,6 +46,7 @@ struct Instance {
   std::string network_type;          // InstanceNetworkType: vpc | classic
   std::string image_id;              // ImageId; marketplace images start with "m-"
   std::string eip_address;           // EipAddress.IpAddress, empty when none
+  std::optional<bool> io_optimized;  // IoOptimized; unset when the answer leaves it out
   std::string name;                  // InstanceName
   int cpu = 0;                       // vCPUs
   int memory_mib = 0;                // Memory (MiB)

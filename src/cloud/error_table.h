@@ -1,8 +1,9 @@
 // The one table of ECS error codes respec knows: every code of both seed
 // documents for ModifyPrepayInstanceSpec (English and Chinese), plus the
 // signature/authentication codes and the status errors of Stop/Start/Reboot.
-// Each row says what respec does about the code. The emulator produces its
-// errors from this table too, so codes, HTTP statuses and messages agree.
+// The category of each row decides what respec does about the code. The
+// emulator produces its errors from this table too, so codes, HTTP statuses
+// and messages agree.
 #pragma once
 
 #include <span>
@@ -17,8 +18,7 @@ struct ErrorInfo {
   int http_status;             // as the English seed (or the API) documents it
   std::string_view message;    // the documented message; "%s" where the API fills it in
   std::string_view description;  // the seed's description
-  ErrorCategory category;
-  std::string_view respec_action;  // what respec does about it, shown to users
+  ErrorCategory category;         // decides what respec does (cloud/retry.h, the executor)
 };
 
 // All rows. A code may have several rows (the seeds list some codes twice

@@ -31,13 +31,13 @@ bool LooksSecret(std::string_view key) {
 
 class ProfileReader {
  public:
-  ProfileReader(std::string file, std::vector<ConfigDiagnostic>* diags) : file_(std::move(file)), diags_(diags) {}
+  ProfileReader(std::string file, std::vector<Diagnostic>* diags) : file_(std::move(file)), diags_(diags) {}
 
   bool found_secret() const { return !secret_key_.empty(); }
   const std::string& secret_key() const { return secret_key_; }
 
   void Error(const toml::source_region& where, std::string message) {
-    diags_->push_back({file_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
+    diags_->push_back({file_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), "",
                        std::move(message), false});
   }
 
@@ -195,20 +195,14 @@ class ProfileReader {
 
  private:
   std::string file_;
-  std::vector<ConfigDiagnostic>* diags_;
+  std::vector<Diagnostic>* diags_;
   std::string secret_key_;
 };
-
-bool HasErrors(const std::vector<ConfigDiagnostic>& diags, size_t from) {
-  for (size_t i = from; i < diags.size(); ++i)
-    if (!diags[i].warning) return true;
-  return false;
-}
 
 // Parses and reads the profile; `explicit_profile` says whether the user
 // named it. Sets *secret_key to a secret-looking key found, if any.
 bool Load(std::string_view text, const std::string& file, const std::string& profile_name, bool explicit_profile,
-          Profile* out, std::vector<ConfigDiagnostic>* diags, std::string* secret_key) {
+          Profile* out, std::vector<Diagnostic>* diags, std::string* secret_key) {
   size_t first = diags->size();
   *out = Profile{};
   out->name = profile_name;
@@ -216,7 +210,7 @@ bool Load(std::string_view text, const std::string& file, const std::string& pro
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    diags->push_back({file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+    diags->push_back({file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
                       "TOML syntax error: " + std::string(e.description()), false});
     return false;
   }
@@ -241,7 +235,7 @@ bool Load(std::string_view text, const std::string& file, const std::string& pro
     }
   }
   if (explicit_profile && std::find(names.begin(), names.end(), profile_name) == names.end()) {
-    diags->push_back({file, 0, 0,
+    diags->push_back({file, 0, 0, "",
                       names.empty() ? fmt::format("profile \"{}\" not found: this file defines no profiles", profile_name)
                                     : fmt::format("profile \"{}\" not found; profiles here: {}", profile_name,
                                                   fmt::join(names, ", ")),
@@ -250,20 +244,14 @@ bool Load(std::string_view text, const std::string& file, const std::string& pro
   *secret_key = reader.secret_key();
   // toml++ tables iterate in key order; report in file order instead.
   std::stable_sort(diags->begin() + static_cast<std::ptrdiff_t>(first), diags->end(),
-                   [](const ConfigDiagnostic& a, const ConfigDiagnostic& b) {
-                     auto rank = [](const ConfigDiagnostic& d) { return d.line == 0 ? INT32_MAX : d.line; };
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     auto rank = [](const Diagnostic& d) { return d.line == 0 ? INT32_MAX : d.line; };
                      return rank(a) != rank(b) ? rank(a) < rank(b) : a.column < b.column;
                    });
   return !HasErrors(*diags, first);
 }
 
 }  // namespace
-
-std::string ConfigDiagnostic::ToString() const {
-  std::string s = file;
-  if (line > 0) s += fmt::format(":{}:{}", line, column > 0 ? column : 1);
-  return s + (warning ? ": warning: " : ": ") + message;
-}
 
 std::vector<std::string> ConfigSearchPaths(const ConfigRequest& request) {
   if (!request.explicit_path.empty()) return {request.explicit_path};
@@ -277,14 +265,14 @@ std::vector<std::string> ConfigSearchPaths(const ConfigRequest& request) {
 }
 
 bool LoadProfileFromString(std::string_view text, const std::string& file, const std::string& profile,
-                           Profile* out, std::vector<ConfigDiagnostic>* diags) {
+                           Profile* out, std::vector<Diagnostic>* diags) {
   std::string secret;
   return Load(text, file, profile.empty() ? "default" : profile, !profile.empty() && profile != "default", out,
               diags, &secret);
 }
 
 bool LoadProfile(const ConfigRequest& request, Profile* out, std::string* used_path,
-                 std::vector<ConfigDiagnostic>* diags) {
+                 std::vector<Diagnostic>* diags) {
   std::string name = request.profile.empty() ? "default" : request.profile;
   bool explicit_profile = !request.profile.empty() && request.profile != "default";
   used_path->clear();
@@ -295,32 +283,32 @@ bool LoadProfile(const ConfigRequest& request, Profile* out, std::string* used_p
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       if (!request.explicit_path.empty()) {
-        diags->push_back({path, 0, 0, fmt::format("cannot open: {}", std::strerror(errno)), false});
+        diags->push_back({path, 0, 0, "", fmt::format("cannot open: {}", std::strerror(errno)), false});
         return false;
       }
       continue;
     }
     *used_path = path;
     if (!S_ISREG(st.st_mode)) {
-      diags->push_back({path, 0, 0, "is not a regular file", false});
+      diags->push_back({path, 0, 0, "", "is not a regular file", false});
       return false;
     }
     if (static_cast<uint64_t>(st.st_size) > kMaxConfigBytes) {
-      diags->push_back({path, 0, 0, fmt::format("file is too large: {} bytes (at most {})", st.st_size, kMaxConfigBytes), false});
+      diags->push_back({path, 0, 0, "", fmt::format("file is too large: {} bytes (at most {})", st.st_size, kMaxConfigBytes), false});
       return false;
     }
     std::ifstream in(path, std::ios::binary);
     std::stringstream buffer;
     buffer << in.rdbuf();
     if (!in && !in.eof()) {
-      diags->push_back({path, 0, 0, "cannot read the file", false});
+      diags->push_back({path, 0, 0, "", "cannot read the file", false});
       return false;
     }
     std::string text = buffer.str().substr(0, kMaxConfigBytes);
     std::string secret;
     bool ok = Load(text, path, name, explicit_profile, out, diags, &secret);
     if (!secret.empty() && (st.st_mode & 077) != 0) {
-      diags->push_back({path, 0, 0,
+      diags->push_back({path, 0, 0, "",
                         fmt::format("this file holds a secret ({}) and is readable by group or others (mode {:04o}); "
                                     "remove the secret and chmod 600 the file",
                                     secret, st.st_mode & 07777),
@@ -329,7 +317,7 @@ bool LoadProfile(const ConfigRequest& request, Profile* out, std::string* used_p
     return ok;
   }
   if (explicit_profile) {
-    diags->push_back({"respec", 0, 0,
+    diags->push_back({"respec", 0, 0, "",
                       fmt::format("profile \"{}\" not found: no config file (looked for {})", name, fmt::join(paths, ", ")),
                       false});
     return false;

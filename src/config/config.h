@@ -33,19 +33,10 @@
 #include <vector>
 
 #include "config/environment.h"
+#include "core/diagnostic.h"
 #include "config/profile.h"
 
 namespace respec {
-
-struct ConfigDiagnostic {
-  std::string file;
-  int line = 0;    // 1-based; 0 = the whole file
-  int column = 0;
-  std::string message;
-  bool warning = false;
-  // "FILE:LINE:COL: message" ("FILE: warning: message" for warnings).
-  std::string ToString() const;
-};
 
 struct ConfigRequest {
   std::string explicit_path;      // --config; "" = search the usual places
@@ -57,12 +48,12 @@ struct ConfigRequest {
 // Picks the file and the profile. *used_path is the file read ("" when none
 // was found). Returns false when there are errors (warnings alone are fine).
 bool LoadProfile(const ConfigRequest& request, Profile* out, std::string* used_path,
-                 std::vector<ConfigDiagnostic>* diags);
+                 std::vector<Diagnostic>* diags);
 
 // The same on text in memory; `file` names it in messages. An empty
 // `profile` means "default", which may be absent.
 bool LoadProfileFromString(std::string_view text, const std::string& file, const std::string& profile,
-                           Profile* out, std::vector<ConfigDiagnostic>* diags);
+                           Profile* out, std::vector<Diagnostic>* diags);
 
 // The paths LoadProfile would try, in order (for messages and docs).
 std::vector<std::string> ConfigSearchPaths(const ConfigRequest& request);

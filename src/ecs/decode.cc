@@ -50,6 +50,7 @@ Result<DescribeInstancesPage> DecodeDescribeInstances(const RawResponse& raw, co
       r.OptInt(j, "Cpu", &inst.cpu);
       r.OptInt(j, "Memory", &inst.memory_mib);
       if (const json* eip = Reader::Get(j, "EipAddress")) r.OptString(*eip, "IpAddress", &inst.eip_address);
+      if (const json* io = Reader::Get(j, "IoOptimized"); io && io->is_boolean()) inst.io_optimized = io->get<bool>();
       // Tags and locks are optional; their entries are skipped when partial.
       for (const json* t : r.List(j, "Tags", "Tag", false)) {
         std::string k, v;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cloud/error_table.h"
+#include "core/json_depth.h"
 #include "ecs/decode.h"
 
 namespace respec::ecs::detail {
@@ -34,24 +35,7 @@ inline std::string Excerpt(std::string_view body) {
   return out;
 }
 
-inline bool TooDeep(std::string_view body) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
-}
+inline bool TooDeep(std::string_view body) { return DeeperThan(body, kMaxJsonDepth).has_value(); }
 
 inline const char* TypeName(const json& j) {
   switch (j.type()) {

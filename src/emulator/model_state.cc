@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <fmt/format.h>
+
+#include "core/status.h"
 #include "emulator/model_impl.h"
 
 namespace respec::emulator {
@@ -58,7 +61,9 @@ json InstanceJson(const LiveInstance& li) {
   return j;
 }
 
-LiveInstance InstanceFromJson(const json& j) {
+// nlohmann's .at()/.get() may throw on a malformed file; LoadState catches
+// those at the boundary. respec's own checks return a Status.
+StatusOr<LiveInstance> InstanceFromJson(const json& j) {
   LiveInstance li;
   Instance& in = li.w.instance;
   in.id = j.at("id").get<std::string>();
@@ -88,7 +93,8 @@ LiveInstance InstanceFromJson(const json& j) {
   li.w.triggers.billing_method_supported = j.value("billing_method_supported", true);
   li.w.triggers.order_creation_failures = j.value("order_creation_failures", 0);
   int phase = j.at("phase").get<int>();
-  if (phase < 0 || phase > int(Phase::kRebootStopping)) throw std::runtime_error("bad phase");
+  if (phase < 0 || phase > int(Phase::kRebootStopping))
+    return Status::Invalid(fmt::format("instance {}: bad phase {}", in.id, phase));
   li.phase = Phase(phase);
   li.phase_end = FromMs(j.at("phase_end").get<int64_t>());
   li.order_done_at = FromMs(j.at("order_done_at").get<int64_t>());
@@ -201,12 +207,21 @@ bool Model::LoadState(const std::string& path, std::string* error) {
       return false;
     }
     std::vector<LiveInstance> instances;
-    for (const auto& ji : j.at("instances")) instances.push_back(InstanceFromJson(ji));
+    for (const auto& ji : j.at("instances")) {
+      auto li = InstanceFromJson(ji);
+      if (!li.ok()) {
+        *error = path + ": malformed state file: " + li.status().message();
+        return false;
+      }
+      instances.push_back(std::move(li).value());
+    }
     std::vector<Order> orders;
     for (const auto& jo : j.at("orders")) orders.push_back(OrderFromJson(jo));
     for (const auto& li : instances)
-      if (li.open_order && *li.open_order >= orders.size())
-        throw std::runtime_error("instance " + li.w.instance.id + " refers to a missing order");
+      if (li.open_order && *li.open_order >= orders.size()) {
+        *error = path + ": malformed state file: instance " + li.w.instance.id + " refers to a missing order";
+        return false;
+      }
     std::unordered_map<std::string, IdempotentEntry> tokens;
     for (const auto& [token, e] : j.at("tokens").items())
       tokens[token] = IdempotentEntry{e.at("fingerprint").get<std::string>(),

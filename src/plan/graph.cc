@@ -10,6 +10,8 @@
 #include <boost/graph/topological_sort.hpp>
 #include <fmt/format.h>
 
+#include "plan/steps.h"
+
 namespace respec {
 namespace {
 
@@ -222,6 +224,23 @@ Schedule EstimateSchedule(const Plan& plan, const StepLatency& lat) {
     out.waves = std::max(out.waves, waves_end[i]);
   }
   return out;
+}
+
+void AppendChain(Plan* plan, size_t index, const std::vector<StepKind>& chain) {
+  InstancePlan& p = plan->instances[index];
+  int prev = -1;
+  for (StepKind k : chain) {
+    Step s;
+    s.id = int(plan->steps.size());
+    s.instance_id = p.instance_id;
+    s.kind = k;
+    s.group = p.group;
+    if (k == StepKind::kModify) s.client_token = MakeClientToken(plan->plan_id, p.instance_id, "modify");
+    if (prev >= 0) plan->edges.emplace_back(prev, s.id);
+    prev = s.id;
+    p.steps.push_back(s.id);
+    plan->steps.push_back(std::move(s));
+  }
 }
 
 }  // namespace respec

@@ -4,7 +4,8 @@
 // first steps of B (and join(A) -> join(B), so dependencies through a group
 // with no changes still hold). The edge count is O(steps + groups).
 //
-// Constraints (Plan::groups, enforced by the executor):
+// Constraints (Plan::groups; apply/schedule.h enforces them, the executor
+// asks it):
 //   max_unavailable  instances of the group that may be stopped/restarting at
 //                    once; a percentage is resolved against the group's
 //                    changed instances, at least 1.
@@ -38,6 +39,11 @@ struct GraphCheck {
   size_t vertex_count = 0;    // steps + join vertices
   size_t edge_count = 0;
 };
+
+// Appends `chain` as the steps of plan->instances[index]: ids in order, an
+// edge between consecutive steps, ClientTokens for modify steps (from
+// plan->plan_id, which must be set first).
+void AppendChain(Plan* plan, size_t index, const std::vector<StepKind>& chain);
 
 // A cycle of the directed graph `adj` (vertex -> successors) as the vertices
 // along it, the first repeated at the end ({a, b, a}); empty when acyclic.

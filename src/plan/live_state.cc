@@ -38,12 +38,10 @@ struct Fetch {
   std::vector<Instance> instances;
   std::vector<InstanceType> types;
   std::string error;
-  int calls = 0;
 };
 
 void FetchInstances(Cloud* cloud, DescribeInstancesRequest req, Fetch* out) {
   for (int page = 0; page < kMaxPages; ++page) {
-    ++out->calls;
     auto r = cloud->DescribeInstances(req);
     if (!r) {
       out->error = fmt::format("DescribeInstances in {}: {}", req.region, r.error().Describe());
@@ -64,7 +62,6 @@ void FetchTypes(Cloud* cloud, const std::string& region, Fetch* out) {
   req.region = region;  // the endpoint only
   req.max_results = kInstanceTypesMaxResults;
   for (int page = 0; page < kMaxPages; ++page) {
-    ++out->calls;
     auto r = cloud->DescribeInstanceTypes(req);
     if (!r) {
       out->error = fmt::format("DescribeInstanceTypes (via {}): {}", region, r.error().Describe());
@@ -98,32 +95,40 @@ std::string FormatPos(const FleetSpec& spec, const SourcePos& pos) {
   return fmt::format("{}:{}:{}", spec.path, pos.line, std::max(pos.column, 1));
 }
 
-LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency) {
-  LiveStateRead out;
-  LiveState& st = out.state;
+namespace {
 
-  // What to ask, de-duplicated: explicit IDs per region, selectors per region.
+// What to ask, de-duplicated: explicit IDs per region, selectors per region.
+struct Wanted {
   std::map<std::string, std::set<std::string>> ids_by_region;
   std::map<std::pair<std::string, std::vector<Tag>>, int> selector_index;  // -> fetch slot
   std::set<std::string> regions;
+};
+
+Wanted CollectWanted(const FleetSpec& spec) {
+  Wanted w;
   for (const auto& g : spec.groups) {
-    for (const auto& r : g.regions) regions.insert(r);
+    for (const auto& r : g.regions) w.regions.insert(r);
     for (const auto& t : g.targets)
       for (const auto& r : g.regions) {
-        for (const auto& id : t.instance_ids) ids_by_region[r].insert(id);
-        if (!t.selector.empty()) selector_index.emplace(std::make_pair(r, SortedTags(t.selector)), -1);
+        for (const auto& id : t.instance_ids) w.ids_by_region[r].insert(id);
+        if (!t.selector.empty()) w.selector_index.emplace(std::make_pair(r, SortedTags(t.selector)), -1);
       }
   }
+  return w;
+}
 
-  std::vector<Fetch> fetches;
-  std::vector<std::function<void(Fetch*)>> work;
+using FetchWork = std::vector<std::function<void(Fetch*)>>;
+
+// The catalog fetch first (slot 0, when there is a region), then the
+// explicit-ID batches, then one paged fetch per selector.
+FetchWork PlanFetches(Wanted& w, Cloud* cloud) {
+  FetchWork work;
   // One global catalog, read through the first region's endpoint.
-  if (!regions.empty()) {
-    std::string region = *regions.begin();
+  if (!w.regions.empty()) {
+    std::string region = *w.regions.begin();
     work.push_back([cloud, region](Fetch* f) { FetchTypes(cloud, region, f); });
   }
-  size_t first_instance_fetch = work.size();
-  for (const auto& [region, ids] : ids_by_region) {
+  for (const auto& [region, ids] : w.ids_by_region) {
     std::vector<std::string> all(ids.begin(), ids.end());
     for (size_t i = 0; i < all.size(); i += kIdBatch) {
       DescribeInstancesRequest req;
@@ -133,7 +138,7 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
       work.push_back([cloud, req](Fetch* f) { FetchInstances(cloud, req, f); });
     }
   }
-  for (auto& [key, slot] : selector_index) {
+  for (auto& [key, slot] : w.selector_index) {
     DescribeInstancesRequest req;
     req.region = key.first;
     req.tags = key.second;
@@ -141,19 +146,25 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
     slot = int(work.size());
     work.push_back([cloud, req](Fetch* f) { FetchInstances(cloud, req, f); });
   }
+  return work;
+}
 
-  fetches.resize(work.size());
+std::vector<Fetch> RunFetches(FetchWork& work, int concurrency) {
+  std::vector<Fetch> fetches(work.size());
   std::vector<Job> jobs;
   for (size_t i = 0; i < work.size(); ++i) jobs.push_back({[&, i] { work[i](&fetches[i]); }});
   RunJobs(jobs, concurrency);
+  return fetches;
+}
 
-  if (!regions.empty()) {
-    Fetch& f = fetches[0];
-    st.describe_types_calls += f.calls;
-    for (auto& t : f.types) st.catalog.emplace(t.id, std::move(t));
-  }
+// Moves the fetched catalog and instances into `out->state` and collects the
+// errors; `has_catalog` says slot 0 is the catalog fetch.
+void MergeFetches(std::vector<Fetch>& fetches, bool has_catalog, LiveStateRead* out) {
+  LiveState& st = out->state;
+  size_t first_instance_fetch = has_catalog ? 1 : 0;
+  if (has_catalog)
+    for (auto& t : fetches[0].types) st.catalog.emplace(t.id, std::move(t));
   for (size_t i = first_instance_fetch; i < fetches.size(); ++i) {
-    st.describe_instances_calls += fetches[i].calls;
     for (auto& in : fetches[i].instances) {
       std::string id = in.id;
       st.instances.try_emplace(id, std::move(in));
@@ -161,36 +172,40 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
   }
   for (const auto& f : fetches)
     if (!f.error.empty()) {
-      out.ok = false;
-      out.errors.push_back(f.error);
+      out->ok = false;
+      out->errors.push_back(f.error);
     }
-  if (!out.ok) return out;
+}
 
-  // Matches per target. A selector's instances are re-filtered locally so a
-  // server that ignores the tag filter cannot widen a target.
-  st.matches.resize(spec.groups.size());
+// Explicit IDs per target, in spec order, each once.
+void MatchExplicitIds(const FleetSpec& spec, LiveState* st) {
+  st->matches.resize(spec.groups.size());
   for (size_t gi = 0; gi < spec.groups.size(); ++gi) {
     const Group& g = spec.groups[gi];
-    st.matches[gi].resize(g.targets.size());
+    st->matches[gi].resize(g.targets.size());
     for (size_t ti = 0; ti < g.targets.size(); ++ti) {
       const Target& t = g.targets[ti];
-      auto& m = st.matches[gi][ti];
+      auto& m = st->matches[gi][ti];
       std::set<std::string> seen;
       for (const auto& id : t.instance_ids)
         if (seen.insert(id).second) m.push_back(id);
     }
   }
-  // Selector matches: scan the de-duplicated set once per selector target
-  // (fetched instances were moved into st.instances above).
+}
+
+// Selector matches: scan the de-duplicated set once per selector target.
+// A selector's instances are re-filtered locally so a server that ignores
+// the tag filter cannot widen a target.
+void MatchSelectors(const FleetSpec& spec, LiveState* st) {
   for (size_t gi = 0; gi < spec.groups.size(); ++gi) {
     const Group& g = spec.groups[gi];
     for (size_t ti = 0; ti < g.targets.size(); ++ti) {
       const Target& t = g.targets[ti];
       if (t.selector.empty()) continue;
-      auto& m = st.matches[gi][ti];
+      auto& m = st->matches[gi][ti];
       std::set<std::string> listed(m.begin(), m.end());
       std::vector<std::string> found;
-      for (const auto& [id, in] : st.instances) {
+      for (const auto& [id, in] : st->instances) {
         if (listed.count(id)) continue;
         if (std::find(g.regions.begin(), g.regions.end(), in.region) == g.regions.end() &&
             !in.region.empty())
@@ -201,6 +216,19 @@ LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency
       m.insert(m.end(), found.begin(), found.end());
     }
   }
+}
+
+}  // namespace
+
+LiveStateRead ReadLiveState(const FleetSpec& spec, Cloud* cloud, int concurrency) {
+  LiveStateRead out;
+  Wanted wanted = CollectWanted(spec);
+  FetchWork work = PlanFetches(wanted, cloud);
+  std::vector<Fetch> fetches = RunFetches(work, concurrency);
+  MergeFetches(fetches, !wanted.regions.empty(), &out);
+  if (!out.ok) return out;
+  MatchExplicitIds(spec, &out.state);
+  MatchSelectors(spec, &out.state);
   return out;
 }
 

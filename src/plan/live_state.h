@@ -41,8 +41,6 @@ struct LiveState {
   // Per group, per target: ids the target names or matches. Explicit IDs
   // that were not found are listed too (they become NotFound blockers).
   std::vector<std::vector<std::vector<std::string>>> matches;
-  int describe_instances_calls = 0;
-  int describe_types_calls = 0;
 };
 
 struct LiveStateRead {

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloud/cloud.h"
@@ -66,7 +67,6 @@ struct InstancePlan {
   TargetOptions options;                   // from the spec
   std::vector<int> steps;                  // ids, in chain order
   std::optional<Price> price;              // for the change, when the API priced it
-  int downgrades_used = -1;                // -1 unknown
   std::vector<std::string> notes;          // e.g. "uses one of the instance's three downgrade refunds"
   std::vector<std::string> alternatives;   // types the API offers when the target is sold out
   // Added by the planner (additive): the instance whose DescribeInstance-
@@ -107,5 +107,17 @@ struct Plan {
   // the load; PlanToJson always writes a freshly computed one.
   std::string digest;
 };
+
+// The names of the enums above as the plan file spells them (and back).
+const char* StepKindName(StepKind k);    // wait_stable | stop | modify | start | reboot
+const char* VerdictName(Verdict v);      // unchanged | change | blocked
+const char* DirectionName(Direction d);  // none | upgrade | downgrade
+std::optional<StepKind> ParseStepKind(std::string_view s);
+std::optional<Verdict> ParseVerdict(std::string_view s);
+std::optional<Direction> ParseDirection(std::string_view s);
+const char* RebootPolicyName(RebootPolicy p);  // whenFinished | at | manual
+const char* PowerStateName(PowerState p);      // keep | running | stopped
+std::optional<RebootPolicy> ParseRebootPolicy(std::string_view s);
+std::optional<PowerState> ParsePowerState(std::string_view s);
 
 }  // namespace respec

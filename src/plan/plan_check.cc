@@ -6,9 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/graph.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {
@@ -166,7 +165,7 @@ void CheckCatalog(const Plan& p, size_t index, Errors* e) {
            DirectionName(in.direction), in.observed_type, in.target_type, DirectionName(derived));
   // A mixed or same-size change takes its direction from the spec's
   // `operation` or, without one, from DescribeResourcesModification at plan
-  // time (plan/validate.h); the digest keeps either from being edited later.
+  // time (plan/prechecks.h); the digest keeps either from being edited later.
   if (derived == Direction::kNone && !in.options.operation.empty() &&
       in.options.operation != DirectionName(in.direction))
     e->Add(path + "/direction", "{}: {} -> {} is a mixed change and the plan's operation is \"{}\", not {}",

@@ -16,10 +16,10 @@
 #include <valijson/validator.hpp>
 
 #include "core/file_read.h"
+#include "core/json_depth.h"
 #include "core/terminal_text.h"
 #include "plan/plan_check.h"
 #include "plan/planner.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {
@@ -67,7 +67,6 @@ ojson InstanceJson(const InstancePlan& p) {
                   {"trade", p.price->trade},
                   {"currency", p.price->currency}};
   if (!p.priced_on.empty()) j["priced_on"] = p.priced_on;
-  if (p.downgrades_used >= 0) j["downgrades_used"] = p.downgrades_used;
   if (!p.notes.empty()) j["notes"] = p.notes;
   if (!p.alternatives.empty()) j["alternatives"] = p.alternatives;
   return j;
@@ -163,7 +162,6 @@ Plan Decode(const nlohmann::json& j) {
                       pr.at("trade").get<double>(), pr.at("currency").get<std::string>(), ""};
     }
     x.priced_on = Get<std::string>(i, "priced_on", "");
-    x.downgrades_used = Get(i, "downgrades_used", -1);
     x.notes = Get<std::vector<std::string>>(i, "notes", {});
     x.alternatives = Get<std::vector<std::string>>(i, "alternatives", {});
     p.instances.push_back(std::move(x));
@@ -234,27 +232,6 @@ ojson Body(const Plan& plan) {
 // as is, numbers as nlohmann prints them (shortest round-trip form) -- the
 // same as Python's json.dumps(doc, sort_keys=True, separators=(",", ":"),
 // ensure_ascii=False) for the values a plan holds.
-// The byte offset where `text` first nests deeper than `limit` levels of [
-// and { outside strings, if it does.
-std::optional<size_t> DeeperThan(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return i;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return std::nullopt;
-}
-
 std::string DigestOf(nlohmann::json doc) {
   doc.erase("digest");
   return "sha256:" + Sha256Hex(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

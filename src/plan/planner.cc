@@ -9,12 +9,11 @@
 
 #include "core/timefmt.h"
 #include "core/version.h"
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/graph.h"
 #include "plan/live_state.h"
 #include "plan/plan_file.h"
-#include "plan/steps.h"
-#include "plan/validate.h"
+#include "plan/prechecks.h"
 
 namespace respec {
 namespace {
@@ -46,17 +45,36 @@ std::vector<GroupConstraint> Constraints(const FleetSpec& spec, const std::vecto
 }
 
 // Upgrades with autoPay: false place orders nobody pays: say so up front.
-std::string UnpaidOrderWarning(const std::vector<InstancePlan>& ins) {
+// The ids of the changes `pick` selects, as "N ... (a, b, c, d, e, ...)"
+// leading a warning; "" when none.
+template <class Pick>
+std::string ChangesWarning(const std::vector<InstancePlan>& ins, Pick pick, std::string_view what,
+                           std::string_view consequence) {
   std::vector<std::string> ids;
   for (const auto& p : ins)
-    if (p.verdict == Verdict::kChange && p.direction == Direction::kUpgrade && p.options.auto_pay == false)
-      ids.push_back(p.instance_id);
+    if (p.verdict == Verdict::kChange && pick(p)) ids.push_back(p.instance_id);
   if (ids.empty()) return "";
   std::string list = ids.size() > 5 ? fmt::format("{}, ...", fmt::join(ids.begin(), ids.begin() + 5, ", "))
                                     : fmt::format("{}", fmt::join(ids, ", "));
-  return fmt::format("{} upgrade(s) with autoPay: false ({}): each order takes effect only once it is paid "
-                     "in the console; until then the instance keeps its old type",
-                     ids.size(), list);
+  return fmt::format("{} {} ({}): {}", ids.size(), what, list, consequence);
+}
+
+std::string UnpaidOrderWarning(const std::vector<InstancePlan>& ins) {
+  return ChangesWarning(
+      ins, [](const InstancePlan& p) { return p.direction == Direction::kUpgrade && p.options.auto_pay == false; },
+      "upgrade(s) with autoPay: false",
+      "each order takes effect only once it is paid in the console; until then the instance keeps its "
+      "old type");
+}
+
+// The seeds' MigrateAcrossZone caveat, once per plan (each instance's note
+// says what changes for its network).
+std::string MigrateAcrossZoneWarning(const std::vector<InstancePlan>& ins) {
+  return ChangesWarning(
+      ins, [](const InstancePlan& p) { return p.options.migrate_across_zone; },
+      "change(s) with migrateAcrossZone: true",
+      "the instance may move to another cluster; its private IP address (classic network), disk "
+      "device names and software licence codes may change (ModifyPrepayInstanceSpec, MigrateAcrossZone)");
 }
 
 }  // namespace
@@ -130,7 +148,7 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     chains.push_back(std::move(d.chain));
   }
 
-  auto v = ValidateChanges(plan.instances, live, cloud, options.validate, options.price, now,
+  auto v = PrecheckChanges(plan.instances, live, cloud, options.validate, options.price, now,
                            options.max_price_calls);
   if (!v.fatal.empty()) {
     out.errors = std::move(v.fatal);
@@ -158,6 +176,7 @@ PlanOutcome MakePlan(const FleetSpec& spec, Cloud* cloud, const Clock& clock,
     p = std::move(d.plan);
     chains[i] = std::move(d.chain);
   }
+  if (auto w = MigrateAcrossZoneWarning(plan.instances); !w.empty()) plan.warnings.push_back(std::move(w));
 
   // plan_id: the spec, the time and everything observed; it seeds the
   // ClientTokens, so resuming this plan file reuses them and a later plan

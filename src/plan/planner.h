@@ -8,7 +8,7 @@
 //      Types once (global), 100 a page;
 //   2. resolves which target owns each instance (explicit IDs beat selectors,
 //      more tags beat fewer, a tie asking for different types blocks);
-//   3. decides each instance (plan/diff.h): unchanged, change (with its step
+//   3. decides each instance (plan/decide.h): unchanged, change (with its step
 //      chain), or blocked (with the seed's code, reason and remedy);
 //   4. validates changes with DescribeResourcesModification, one listing
 //      per (region, zone, current type, direction, marketplace image,
@@ -16,7 +16,7 @@
 //      direction of mixed changes (then decided again with it), and prices
 //      upgrades with DescribeInstanceModificationPrice per (region, current
 //      type, target type, expiry day) within max_price_calls
-//      (plan/validate.h);
+//      (plan/prechecks.h);
 //   5. numbers the steps, derives deterministic ClientTokens, resolves the
 //      group constraints and checks the graph for cycles (plan/graph.h).
 //
@@ -47,7 +47,7 @@ struct PlannerOptions {
   bool validate = true;   // DescribeResourcesModification per distinct change
   bool price = true;      // DescribeInstanceModificationPrice per distinct upgrade
   // Exact prices: one call per (region, from, to, expiry day) up to this
-  // many; other terms are prorated by remaining days (plan/validate.h).
+  // many; other terms are prorated by remaining days (plan/prechecks.h).
   int max_price_calls = 32;
   double api_qps = 20;    // recorded in the plan for the schedule estimate
   int read_concurrency = 4;  // DescribeInstances batches in flight at once

@@ -7,7 +7,6 @@
 #include "core/terminal_text.h"
 #include "core/version.h"
 #include "plan/plan_file.h"
-#include "plan/steps.h"
 
 namespace respec {
 namespace {

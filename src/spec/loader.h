@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "spec/diagnostic.h"
+#include "core/diagnostic.h"
 #include "spec/spec.h"
 
 namespace respec {

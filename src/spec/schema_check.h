@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "spec/diagnostic.h"
+#include "core/diagnostic.h"
 #include "spec/yaml_json.h"
 
 namespace respec {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "spec/diagnostic.h"
+#include "core/diagnostic.h"
 #include "spec/spec.h"
 #include "spec/yaml_json.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "spec/diagnostic.h"
+#include "core/diagnostic.h"
 
 namespace respec {
 

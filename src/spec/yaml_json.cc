@@ -9,6 +9,19 @@
 #include <yaml-cpp/yaml.h>
 
 namespace respec {
+
+std::string PathToString(const YamlPath& path) {
+  std::string s;
+  for (const PathElem& e : path) {
+    if (e.index) {
+      s += "[" + e.key + "]";
+    } else {
+      if (!s.empty()) s += '.';
+      s += e.key;
+    }
+  }
+  return s;
+}
 namespace {
 
 using nlohmann::json;

@@ -18,9 +18,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "spec/diagnostic.h"
+#include "core/diagnostic.h"
 
 namespace respec {
+
+// One step of a YAML path: a mapping key, or a sequence index.
+struct PathElem {
+  std::string key;     // the key, or the index in decimal
+  bool index = false;  // true for a sequence index
+};
+using YamlPath = std::vector<PathElem>;
+
+// "groups.web.targets[0].instanceType"; "" for the document root.
+std::string PathToString(const YamlPath& path);
 
 struct NodeMarks {
   int line = 0, column = 0;          // of the value, 1-based

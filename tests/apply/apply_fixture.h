@@ -1,5 +1,5 @@
 // Test fixture for the executor: an in-process Model on a VirtualClock, a
-// plan built the way plan/diff.cc builds chains, and a call-recording
+// plan built the way plan/decide.cc builds chains, and a call-recording
 // Cloud wrapper that samples the model's truth at every call.
 #pragma once
 
@@ -14,7 +14,9 @@
 #include "apply/call_runner.h"
 #include "apply/executor.h"
 #include "apply/journal.h"
+#include "support/inline_runner.h"
 #include "support/memory_store.h"
+#include "support/recording_reporter.h"
 #include "apply/reporter.h"
 #include "cloud/cloud_wrapper.h"
 #include "emulator/model.h"

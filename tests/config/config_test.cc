@@ -20,7 +20,7 @@ using testing::TempDir;
 std::vector<std::string> Messages(const std::string& text, const std::string& profile = "", Profile* out = nullptr,
                                   bool* ok = nullptr) {
   Profile p;
-  std::vector<ConfigDiagnostic> diags;
+  std::vector<Diagnostic> diags;
   bool r = LoadProfileFromString(text, "respec.toml", profile, &p, &diags);
   if (out) *out = p;
   if (ok) *ok = r;
@@ -151,7 +151,7 @@ TEST_CASE("files: search order, explicit path, group-readable secrets") {
   req.env = env;
   Profile p;
   std::string used;
-  std::vector<ConfigDiagnostic> diags;
+  std::vector<Diagnostic> diags;
   // Nothing anywhere: defaults.
   CHECK(LoadProfile(req, &p, &used, &diags));
   CHECK(used.empty());
@@ -214,7 +214,7 @@ TEST_CASE("examples/respec.toml is valid, every profile of it") {
     req.env = FixedEnvironment({});
     Profile p;
     std::string used;
-    std::vector<ConfigDiagnostic> diags;
+    std::vector<Diagnostic> diags;
     INFO(name);
     CHECK(LoadProfile(req, &p, &used, &diags));
     for (const auto& d : diags) FAIL_CHECK(d.ToString());

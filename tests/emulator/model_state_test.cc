@@ -4,6 +4,8 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "test_world.h"
 #include "support/temp_dir.h"
 
@@ -91,6 +93,40 @@ TEST_CASE("State: bad files are reported, not thrown, and leave the model unchan
   CHECK(m.Instances().size() == 2);
   CHECK_FALSE(m.SaveState("/nonexistent-dir/state.json", &err));
   CHECK(err.find("/nonexistent-dir/state.json") != std::string::npos);
+}
+
+TEST_CASE("State: a bad phase or a missing order is a message naming the file, not an exception") {
+  VirtualClock clock;
+  Model a(StateWorld(), &clock);
+  REQUIRE(a.ModifyPrepayInstanceSpec(Modify("i-bp1run", "ecs.g7.xlarge")).ok());
+  std::string path = TempPath("edited.json");
+  std::string err;
+  REQUIRE(a.SaveState(path, &err));
+  nlohmann::json saved;
+  std::ifstream(path) >> saved;
+  REQUIRE(saved["instances"].size() == 2);
+
+  auto load_edited = [&](const nlohmann::json& j) {
+    std::ofstream(path, std::ios::trunc) << j.dump();
+    Model m(StateWorld(), &clock);
+    err.clear();
+    bool ok = m.LoadState(path, &err);
+    CHECK(m.Orders().empty());  // unchanged on failure
+    return ok;
+  };
+  nlohmann::json bad_phase = saved;
+  bad_phase["instances"][0]["phase"] = 99;
+  CHECK_FALSE(load_edited(bad_phase));
+  CHECK(err.find("edited.json") != std::string::npos);
+  CHECK(err.find("bad phase 99") != std::string::npos);
+
+  nlohmann::json no_order = saved;
+  no_order["orders"] = nlohmann::json::array();
+  bool any_open = false;
+  for (const auto& ji : no_order["instances"]) any_open |= ji.contains("open_order");
+  REQUIRE(any_open);
+  CHECK_FALSE(load_edited(no_order));
+  CHECK(err.find("refers to a missing order") != std::string::npos);
 }
 
 TEST_CASE("The model is safe to call from several threads") {

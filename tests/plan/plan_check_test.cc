@@ -10,7 +10,6 @@
 #include "plan/plan_check.h"
 #include "plan/plan_file.h"
 #include "plan/render.h"
-#include "plan/steps.h"
 #include "support/temp_dir.h"
 
 using namespace respec;

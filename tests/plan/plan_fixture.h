@@ -15,10 +15,10 @@
 
 #include "cloud/cloud_wrapper.h"
 #include "core/clock.h"
+#include "core/sha256.h"
 #include "emulator/model.h"
 #include "emulator/world.h"
 #include "plan/planner.h"
-#include "plan/steps.h"
 #include "spec/loader.h"
 
 namespace respec::testing {

@@ -1,7 +1,7 @@
 // Per-instance decisions for every case the seeds describe, planned against
 // the in-process emulator Model.
 #include "plan_fixture.h"
-#include "plan/diff.h"
+#include "plan/decide.h"
 #include "plan/steps.h"
 
 using namespace respec;
@@ -284,4 +284,73 @@ TEST_CASE("DeriveDirection follows vCPU and memory") {
   CHECK(DeriveDirection(a, c) == Direction::kUpgrade);  // vCPU up, memory equal
   CHECK(DeriveDirection(c, d) == Direction::kNone);     // mixed
   CHECK(DeriveDirection(a, e) == Direction::kNone);     // same size
+}
+
+namespace {
+
+emulator::WorldInstance IoInst(const std::string& id, const std::string& type, std::optional<bool> io,
+                               const std::string& status = kRunning) {
+  auto wi = Inst(id, type, status);
+  wi.instance.io_optimized = io;
+  return wi;
+}
+
+}  // namespace
+
+TEST_CASE("systemDiskCategory only for an upgrade of a non-I/O-optimized instance (the seeds)") {
+  const std::string disk = "        systemDiskCategory: cloud_ssd\n";
+  // The one case the seeds allow: sent with the modify.
+  Plan ok = PlanOne(IoInst("i-diskok001", "ecs.g6.large", false), "ecs.g6.xlarge", disk);
+  const auto& ip = Find(ok, "i-diskok001");
+  REQUIRE(ip.verdict == Verdict::kChange);
+  CHECK(ModifyRequestFor(ip, ok.steps[size_t(ip.steps[0])]).system_disk_category == "cloud_ssd");
+
+  // Already I/O optimized, not reported, or a downgrade: refused, saying why.
+  struct Case {
+    const char* id;
+    std::optional<bool> io;
+    const char* from;
+    const char* to;
+    const char* why;
+  };
+  for (const Case& c : {Case{"i-diskio001", true, "ecs.g6.large", "ecs.g6.xlarge", "already I/O optimized"},
+                        Case{"i-diskun001", std::nullopt, "ecs.g6.large", "ecs.g6.xlarge", "IoOptimized"},
+                        Case{"i-diskdn001", false, "ecs.g6.xlarge", "ecs.g6.large", "downgrade"}}) {
+    INFO(c.id);
+    Plan p = PlanOne(IoInst(c.id, c.from, c.io), c.to, disk);
+    const Blocker& b = OnlyBlocker(p, c.id);
+    CHECK(b.code == "Spec.SystemDiskCategoryNotApplicable");
+    CHECK(b.reason.find("cloud_ssd") != std::string::npos);
+    CHECK(b.reason.find(c.why) != std::string::npos);
+    CHECK(b.remedy.find("remove systemDiskCategory") != std::string::npos);
+  }
+  // Without the option nothing is checked.
+  Plan none = PlanOne(IoInst("i-diskno001", "ecs.g6.large", true), "ecs.g6.xlarge");
+  CHECK(Find(none, "i-diskno001").verdict == Verdict::kChange);
+}
+
+TEST_CASE("migrateAcrossZone warns in the plan and notes what changes per network") {
+  const std::string migrate = "        migrateAcrossZone: true\n";
+  auto classic = Inst("i-migcl0001", "ecs.g6.large");
+  classic.instance.network_type = "classic";
+  Plan c = PlanOne(classic, "ecs.g6.xlarge", migrate);
+  const auto& ic = Find(c, "i-migcl0001");
+  REQUIRE(ic.verdict == Verdict::kChange);
+  CHECK(HasNote(ic, "migrateAcrossZone"));
+  CHECK(HasNote(ic, "private IP address changes"));
+  CHECK(HasNote(ic, "licence codes"));
+  bool warned = false;
+  for (const auto& w : c.warnings)
+    warned |= w.find("migrateAcrossZone") != std::string::npos && w.find("i-migcl0001") != std::string::npos &&
+              w.find("private IP") != std::string::npos;
+  CHECK(warned);
+
+  Plan v = PlanOne(Inst("i-migvp0001", "ecs.g6.large"), "ecs.g6.xlarge", migrate);
+  const auto& iv = Find(v, "i-migvp0001");
+  CHECK(HasNote(iv, "device names"));
+  CHECK_FALSE(HasNote(iv, "private IP address changes"));
+
+  Plan off = PlanOne(Inst("i-migno0001", "ecs.g6.large"), "ecs.g6.xlarge");
+  CHECK_FALSE(HasNote(Find(off, "i-migno0001"), "migrateAcrossZone"));
+  for (const auto& w : off.warnings) CHECK(w.find("migrateAcrossZone") == std::string::npos);
 }

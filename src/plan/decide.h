@@ -9,7 +9,7 @@
 // both <= a downgrade. A mixed or same-size change (or a current type the
 // catalog does not list) gets verdict kChange, Direction::kNone, an empty
 // chain and direction_pending: the planner takes the direction from
-// DescribeResourcesModification (plan/validate.h) and decides again with it.
+// DescribeResourcesModification (plan/prechecks.h) and decides again with it.
 // An `operation` that contradicts the catalog is blocked.
 //
 // Chains (settled state -> steps, final state):
