@@ -12,9 +12,7 @@ RESPEC=$(realpath "${1:?usage: $0 path/to/respec}")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/apply_lib.sh"
 
-work=$(mktemp -d)
-trap 'stop_emulator; rm -rf "$work"' EXIT
-cd "$work"
+scratch_begin
 
 WANT=10
 [ "${RESPEC_SOAK:-0}" = 1 ] && WANT=200

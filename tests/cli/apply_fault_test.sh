@@ -11,9 +11,7 @@ RESPEC=$(realpath "${1:?usage: $0 path/to/respec}")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/apply_lib.sh"
 
-work=$(mktemp -d)
-trap 'stop_emulator; rm -rf "$work"' EXIT
-cd "$work"
+scratch_begin
 
 SCALE=50
 start_emulator "$work" --generate 200 --seed 3 --time-scale $SCALE \

@@ -2,6 +2,14 @@
 # start/stop `respec emulator`, make the 200-instance mixed fleet spec, and
 # check the apply guarantees against the emulator's inspection endpoints.
 
+# scratch_begin: a private scratch directory $work, the current directory
+# from now on; an EXIT trap stops the emulator and removes it.
+scratch_begin() {
+  work=$(mktemp -d)
+  trap 'stop_emulator; rm -rf "$work"' EXIT
+  cd "$work"
+}
+
 # start_emulator WORKDIR ARGS... : sets EMU_PID and ENDPOINT.
 start_emulator() {
   local work=$1; shift

@@ -14,9 +14,7 @@ SRC=${RESPEC_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 source "$here/apply_lib.sh"
 unset ALIBABA_CLOUD_SECURITY_TOKEN ALIBABA_CLOUD_PROFILE RESPEC_PROFILE RESPEC_TIME_SCALE
 
-work=$(mktemp -d)
-trap 'stop_emulator; rm -rf "$work"' EXIT
-cd "$work"
+scratch_begin
 fail() { echo "FAIL: $*"; exit 1; }
 MAX_RSS_KB=32768  # 32 MiB: respec itself peaks at about 15; parsing 200 MB of [ would need gigabytes
 
