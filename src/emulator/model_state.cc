@@ -44,6 +44,7 @@ json InstanceJson(const LiveInstance& li) {
             {"family", in.type_family}, {"status", in.status}, {"charge_type", in.charge_type},
             {"expired_time", in.expired_time}, {"network_type", in.network_type},
             {"image_id", in.image_id}, {"eip_address", in.eip_address}, {"name", in.name},
+            {"io_optimized", in.io_optimized.value_or(true)},
             {"cpu", in.cpu}, {"memory_mib", in.memory_mib}, {"tags", tags},
             {"lock_reasons", in.lock_reasons}, {"downgrades_used", li.w.downgrades_used},
             {"released", li.w.released}, {"effective_type", li.effective_type},
@@ -77,6 +78,7 @@ StatusOr<LiveInstance> InstanceFromJson(const json& j) {
   in.network_type = j.at("network_type").get<std::string>();
   in.image_id = j.at("image_id").get<std::string>();
   in.eip_address = j.at("eip_address").get<std::string>();
+  in.io_optimized = j.value("io_optimized", true);
   in.name = j.at("name").get<std::string>();
   in.cpu = j.at("cpu").get<int>();
   in.memory_mib = j.at("memory_mib").get<int>();

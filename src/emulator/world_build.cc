@@ -206,6 +206,7 @@ struct Builder {
       in.network_type = Str(j, "network_type", "vpc");
       in.image_id = Str(j, "image_id", kDefaultImage);
       in.eip_address = Str(j, "eip_address");
+      in.io_optimized = Bool(j, "io_optimized", true);  // every family on sale is I/O optimized
       in.name = Str(j, "name", in.id);
       if (j.contains("tags"))
         for (const auto& [k, v] : j["tags"].items()) in.tags.emplace_back(k, ScalarText(v));

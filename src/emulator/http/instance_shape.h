@@ -27,6 +27,7 @@ void VisitInstance(const Instance& i, V& v) {
   v.Str("ExpiredTime", i.expired_time);
   v.Str("InstanceNetworkType", i.network_type);
   v.Str("ImageId", i.image_id);
+  if (i.io_optimized) v.Bool("IoOptimized", *i.io_optimized);
   v.Begin("EipAddress");
   v.Str("IpAddress", i.eip_address);
   // The API always returns the EipAddress object; IDs are empty without an EIP.
@@ -62,6 +63,7 @@ class JsonTextWriter {
   void Close() { *out_ += '}'; first_ = false; }
   void Str(std::string_view k, std::string_view v) { Key(k); Quote(v); }
   void Int(std::string_view k, long v) { Key(k); *out_ += std::to_string(v); }
+  void Bool(std::string_view k, bool v) { Key(k); *out_ += v ? "true" : "false"; }
   void Begin(std::string_view k) { Key(k); Open(); }
   void End() { Close(); }
   void BeginArray(std::string_view k) { Key(k); *out_ += '['; first_ = true; }
@@ -104,6 +106,7 @@ class JsonTreeWriter {
   explicit JsonTreeWriter(Json* root) { stack_.push_back(root); }
   void Str(std::string_view k, std::string_view v) { (*Top())[std::string(k)] = std::string(v); }
   void Int(std::string_view k, long v) { (*Top())[std::string(k)] = v; }
+  void Bool(std::string_view k, bool v) { (*Top())[std::string(k)] = v; }
   void Begin(std::string_view k) { stack_.push_back(&((*Top())[std::string(k)] = Json::object())); }
   void End() { stack_.pop_back(); }
   void BeginArray(std::string_view k) { stack_.push_back(&((*Top())[std::string(k)] = Json::array())); }
