@@ -16,9 +16,7 @@ scratch_begin
 
 WANT=10
 [ "${RESPEC_SOAK:-0}" = 1 ] && WANT=200
-SCALE=50
-export RESPEC_TIME_SCALE=$SCALE
-write_rehearsal_toml respec.toml $SCALE
+rehearsal_begin 50
 write_mixed_spec fleet.yaml
 seed=${RESPEC_CRASH_SEED:-$$}
 RANDOM=$seed

@@ -56,6 +56,15 @@ defaultQps = ${QPS:-50}
 EOF
 }
 
+# rehearsal_begin SCALE: a rehearsal at SCALE times real speed: sets $SCALE,
+# exports RESPEC_TIME_SCALE and writes ./respec.toml (write_rehearsal_toml;
+# QPS as there).
+rehearsal_begin() {
+  SCALE=$1
+  export RESPEC_TIME_SCALE=$SCALE
+  write_rehearsal_toml respec.toml "$SCALE"
+}
+
 # A mixed fleet over `respec emulator --generate N`'s tags: upgrades and
 # downgrades, Running and Stopped, across families, with a dependency.
 write_mixed_spec() {

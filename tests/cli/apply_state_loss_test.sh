@@ -15,9 +15,7 @@ source "$here/apply_lib.sh"
 
 scratch_begin
 
-SCALE=50
-export RESPEC_TIME_SCALE=$SCALE
-write_rehearsal_toml respec.toml $SCALE
+rehearsal_begin 50
 write_mixed_spec fleet.yaml
 
 # The snapshot before any order: the generated fleet, saved at exit.

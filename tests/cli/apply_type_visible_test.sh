@@ -14,9 +14,7 @@ source "$here/apply_lib.sh"
 
 scratch_begin
 
-SCALE=50
-export RESPEC_TIME_SCALE=$SCALE
-write_rehearsal_toml respec.toml $SCALE
+rehearsal_begin 50
 cat > fleet.yaml <<'YAML'
 version: 1
 regions: [cn-hangzhou]

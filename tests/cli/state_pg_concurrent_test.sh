@@ -15,9 +15,7 @@ K=${K:-5}
 if [ "${RESPEC_SOAK:-0}" = 1 ]; then N=2000; K=20; fi
 
 pg_test_begin
-SCALE=50
-export RESPEC_TIME_SCALE=$SCALE
-QPS=2000 write_rehearsal_toml respec.toml $SCALE
+QPS=2000 rehearsal_begin 50
 {
   echo "version: 1"
   echo "qps: {default: 2000}"

@@ -14,9 +14,7 @@ source "$here/apply_lib.sh"
 source "$here/pg_lib.sh"
 
 pg_test_begin
-SCALE=20
-export RESPEC_TIME_SCALE=$SCALE
-write_rehearsal_toml respec.toml $SCALE
+rehearsal_begin 20
 write_mixed_spec fleet.yaml
 start_emulator "$work" --generate 200 --seed 5 --time-scale $SCALE
 R=("$RESPEC" --endpoint "$ENDPOINT")

@@ -20,9 +20,7 @@ source "$here/apply_lib.sh"
 source "$here/pg_lib.sh"
 
 pg_test_begin
-SCALE=20
-export RESPEC_TIME_SCALE=$SCALE
-write_rehearsal_toml respec.toml $SCALE
+rehearsal_begin 20
 write_mixed_spec fleet.yaml
 # Overlap: A changes db and web, B changes web and api.
 sed -n '1,/^  api:/p' fleet.yaml | sed '$d' > a.yaml
