@@ -124,14 +124,18 @@ Millis Waiter::RestartMin() const {
   return Millis(static_cast<int64_t>(std::min(ms, full)));
 }
 
+bool Waiter::Learned(const std::string& kind) const {
+  auto n = samples_.find(kind);
+  return n != samples_.end() && n->second > 0;
+}
+
 Millis Waiter::FirstCheck(const std::string& kind) const {
   const Millis est = Estimate(kind);
   const Millis lo = Scaled(opt_.min_interval), hi = Scaled(opt_.max_interval);
   // A learned estimate is this cloud's own timing: look when the effect is
   // expected (looks before it would mostly see nothing). A seed estimate
   // may be far too slow for this cloud: look at a quarter of it, to learn.
-  auto n = samples_.find(kind);
-  if (n != samples_.end() && n->second > 0) return std::clamp(est, lo, hi);
+  if (Learned(kind)) return std::clamp(est, lo, hi);
   return std::clamp(est / 4, lo, hi);
 }
 
@@ -139,8 +143,7 @@ void Waiter::Schedule(Live& w, TimePoint now) {
   const Millis est = Estimate(w.spec.kind);
   const Millis lo = Scaled(opt_.min_interval), hi = Scaled(opt_.max_interval);
   const TimePoint due = w.spec.since + est;
-  auto learned = samples_.find(w.spec.kind);
-  if (now < due && learned != samples_.end() && learned->second > 0) {
+  if (now < due && Learned(w.spec.kind)) {
     // A learned estimate: the next look is at the expected completion.
     w.next_check = std::max(due, now + lo);
   } else if (now < due) {

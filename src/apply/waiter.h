@@ -134,6 +134,8 @@ class Waiter {
     int not_found = 0;
   };
   Millis Scaled(Millis m) const;
+  // Whether `kind` has an estimate learned from this cloud (not only its seed).
+  bool Learned(const std::string& kind) const;
   Millis FirstCheck(const std::string& kind) const;
   Millis RestartMin() const;
   void Schedule(Live& w, TimePoint now);
