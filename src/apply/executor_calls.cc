@@ -3,6 +3,9 @@
 // answers come back here on the executor's thread.
 #include <fmt/format.h>
 
+#include <map>
+#include <tuple>
+
 #include "apply/executor_impl.h"
 #include "core/timefmt.h"
 #include "plan/steps.h"
@@ -40,12 +43,14 @@ bool EffectShows(WaitFor what, const Instance& inst, const std::string& target_t
   return false;
 }
 
+static bool IsPower(Op op) { return op == Op::kStop || op == Op::kStart || op == Op::kReboot; }
+
 static const char* ActionOf(Op op) {
   switch (op) {
-    case Op::kStop: return "StopInstance";
+    case Op::kStop: return "StopInstances";
     case Op::kModify: return "ModifyPrepayInstanceSpec";
-    case Op::kStart: return "StartInstance";
-    case Op::kReboot: return "RebootInstance";
+    case Op::kStart: return "StartInstances";
+    case Op::kReboot: return "RebootInstances";
     default: return "";
   }
 }
@@ -125,10 +130,12 @@ void Executor::Impl::OnSynced(CallSlot& sync) {
   const bool durable = sync.sync_status.ok();
   if (!durable)
     StopNew("journal write failed: " + sync.sync_status.message() + "; starting nothing new");
+  std::vector<uint64_t> power;
   for (auto& [t, work] : after_sync) {
     CallSlot& slot = calls[t];
     if (durable || !slot.journaled) {
-      runner->Submit(t, std::move(work), LaneOf(slot));
+      if (IsPower(slot.op)) power.push_back(t);
+      else runner->Submit(t, std::move(work), LaneOf(slot));
       continue;
     }
     // Never sent: its record is not durable, so a crash could not resume it safely.
@@ -142,7 +149,72 @@ void Executor::Impl::OnSynced(CallSlot& sync) {
     OnCallResult(runs[done.run], done);
   }
   after_sync.clear();
+  SubmitPowerBatches(std::move(power));
   Flush();
+}
+
+// Stops, starts and restarts that leave together go as one StopInstances,
+// StartInstances or RebootInstances per (region, action, force), of at most
+// 100 instances each: one API call where there were up to a hundred.
+void Executor::Impl::SubmitPowerBatches(std::vector<uint64_t> tokens) {
+  std::map<std::tuple<std::string, int, bool>, std::vector<uint64_t>> groups;
+  for (uint64_t t : tokens) {
+    const CallSlot& slot = calls[t];
+    const InstancePlan& ip = *runs[slot.run].ip;
+    const bool force = slot.op == Op::kStop && ip.options.force_stop;
+    groups[{ip.region, int(slot.op), force}].push_back(t);
+  }
+  for (auto& [key, members] : groups) {
+    for (size_t i = 0; i < members.size(); i += kPowerBatchMax) {
+      uint64_t token = next_token++;
+      CallSlot& batch = calls[token];
+      batch.members.assign(members.begin() + i, members.begin() + std::min(members.size(), i + kPowerBatchMax));
+      const Op op = Op(std::get<1>(key));
+      batch.batch_req.action = op == Op::kStop ? PowerAction::kStop : op == Op::kStart ? PowerAction::kStart
+                                                                                       : PowerAction::kReboot;
+      batch.batch_req.region = std::get<0>(key);
+      batch.batch_req.force = std::get<2>(key);
+      bool down = false;
+      for (uint64_t m : batch.members) {
+        batch.batch_req.instance_ids.push_back(runs[calls[m].run].ip->instance_id);
+        down = down || schedule.unavailable(calls[m].run);
+      }
+      std::string lane = PowerBatchActionName(batch.batch_req.action);
+      if (down) lane += kDownLane;
+      runner->Submit(token, [this, &batch] { batch.batch.emplace(cloud->PowerBatch(batch.batch_req)); }, lane);
+    }
+  }
+}
+
+// Each member's own answer: its entry of the batch's answer, or the batch's error.
+void Executor::Impl::OnBatchAnswer(CallSlot& batch) {
+  std::map<std::string, const InstancePowerResult*> by_id;
+  if (batch.batch->ok())
+    for (const auto& one : batch.batch->value().instances) by_id[one.instance_id] = &one;
+  for (uint64_t m : batch.members) {
+    auto it = calls.find(m);
+    if (it == calls.end()) continue;
+    CallSlot member = std::move(it->second);
+    calls.erase(it);
+    const std::string& id = runs[member.run].ip->instance_id;
+    if (!batch.batch->ok()) {
+      CloudError e = batch.batch->error();
+      e.instance_id = id;
+      member.ack.emplace(std::move(e));
+    } else if (auto f = by_id.find(id); f == by_id.end()) {
+      CloudError e = MakeCloudError("Response.MissingInstance", "");
+      e.action = PowerBatchActionName(batch.batch_req.action);
+      e.instance_id = id;
+      e.request_id = batch.batch->value().request_id;
+      e.ambiguous = true;
+      member.ack.emplace(std::move(e));
+    } else if (f->second->error) {
+      member.ack.emplace(*f->second->error);
+    } else {
+      member.ack.emplace(Ack{batch.batch->value().request_id});
+    }
+    OnCallResult(runs[member.run], member);
+  }
 }
 
 void Executor::Impl::HandleCompletion(uint64_t token) {
@@ -151,6 +223,7 @@ void Executor::Impl::HandleCompletion(uint64_t token) {
   CallSlot slot = std::move(it->second);
   calls.erase(it);
   if (slot.run >= 0) return OnCallResult(runs[slot.run], slot);
+  if (slot.batch) return OnBatchAnswer(slot);
   if (!slot.page) return OnSynced(slot);
   if (!slot.page->ok() && slot.page->error().category == ErrorCategory::kAuth)
     StopNew("authentication failed: " + slot.page->error().Describe(), &slot.page->error());
@@ -218,8 +291,12 @@ void Executor::Impl::OnCallError(InstanceRun& r, CloudError e) {
     Emit(EventKind::kStepRetried, &r, "could not start it again (" + e.code + "): re-reading it", &e);
     return Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
   }
-  if (e.category == ErrorCategory::kWrongState && ++r.repairs <= opt.max_repairs) {
-    Emit(EventKind::kStepRetried, &r, "wrong state (" + e.code + "): re-reading the instance", &e);
+  // A wrong state, or a batch's answer that left the instance out (it may
+  // have been acted on): read it and decide again.
+  const bool left_out = e.code == "Response.MissingInstance";
+  if ((e.category == ErrorCategory::kWrongState || left_out) && ++r.repairs <= opt.max_repairs) {
+    Emit(EventKind::kStepRetried, &r,
+         std::string(left_out ? "left out of the answer" : "wrong state") + " (" + e.code + "): re-reading the instance", &e);
     return Watch(r, WaitFor::kObserve, Op::kObserve, OnSeen::kRedecide);
   }
   if (e.category == ErrorCategory::kAuth) StopNew("authentication failed (" + e.code + "): starting nothing new", &e);

@@ -63,8 +63,8 @@ struct InstanceRun {
 };
 
 struct CallSlot {
-  int run = -1;  // -1: a waiter poll or a journal sync
-  Op op = Op::kNone;  // kNone: a poll or a sync
+  int run = -1;  // -1: a waiter poll, a journal sync or a power batch
+  Op op = Op::kNone;  // kNone: a poll, a sync or a batch
   bool journaled = true;  // false: may go out even if its record is not durable
   std::vector<nlohmann::json> sync_batch;
   Status sync_status;
@@ -72,6 +72,12 @@ struct CallSlot {
   std::optional<Result<Ack>> ack;
   std::optional<Result<ModifyPrepaySpecResult>> modify;
   std::optional<Result<DescribeInstancesPage>> page;
+  // A power batch: one StopInstances/StartInstances/RebootInstances for the
+  // stop, start or restart calls (`members`, tokens of their own slots, which
+  // are never submitted themselves) that went out together.
+  std::vector<uint64_t> members;
+  PowerBatchRequest batch_req;
+  std::optional<Result<PowerBatchResult>> batch;
 };
 
 struct Executor::Impl {
@@ -126,6 +132,8 @@ struct Executor::Impl {
   void PollIfDue();
   void Flush();
   void OnSynced(CallSlot& slot);
+  void SubmitPowerBatches(std::vector<uint64_t> tokens);
+  void OnBatchAnswer(CallSlot& batch);
   void HandleCompletion(uint64_t token);
   void OnCallResult(InstanceRun& r, CallSlot& slot);
   void OnCallError(InstanceRun& r, CloudError e);

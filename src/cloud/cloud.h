@@ -159,6 +159,40 @@ struct ModifyPrepaySpecResult {
   std::string request_id;
 };
 
+// StopInstances / StartInstances / RebootInstances: one request acts on up
+// to 100 instances of one region. respec always sends
+// BatchOptimization=SuccessFirst, so each instance is acted on or refused
+// on its own, and the answer has one InstanceResponse per instance: Code
+// "200" when the action was accepted, else the refusal's code and message,
+// with the instance's PreviousStatus and CurrentStatus (docs/api-fidelity.md).
+inline constexpr int kPowerBatchMax = 100;
+enum class PowerAction { kStop, kStart, kReboot };
+inline const char* PowerBatchActionName(PowerAction a) {
+  return a == PowerAction::kStop ? "StopInstances" : a == PowerAction::kStart ? "StartInstances" : "RebootInstances";
+}
+
+struct PowerBatchRequest {
+  PowerAction action = PowerAction::kStop;
+  std::string region;                     // RegionId (required by these actions)
+  std::vector<std::string> instance_ids;  // InstanceId.N, 1..kPowerBatchMax, distinct
+  bool force = false;                     // ForceStop (stop) / ForceReboot (reboot); never StoppedMode
+};
+
+struct InstancePowerResult {
+  std::string instance_id;
+  std::optional<CloudError> error;  // unset: the action was accepted for this instance
+  std::string previous_status;
+  std::string current_status;
+};
+
+struct PowerBatchResult {
+  // One entry per requested instance, in request order; an instance the
+  // answer left out gets an `ambiguous` Response.MissingInstance error from
+  // the client (the server may have acted on it).
+  std::vector<InstancePowerResult> instances;
+  std::string request_id;
+};
+
 class Cloud {
  public:
   virtual ~Cloud() = default;
@@ -177,6 +211,10 @@ class Cloud {
   virtual Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) = 0;
   virtual Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(
       const ModifyPrepaySpecRequest& req) = 0;
+  // One StopInstances / StartInstances / RebootInstances request (above). A
+  // whole-request failure (throttled, no answer, bad credentials) is the
+  // error; refusals of single instances are entries of the result.
+  virtual Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& req) = 0;
 };
 
 }  // namespace respec

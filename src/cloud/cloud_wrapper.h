@@ -38,6 +38,7 @@ class CloudWrapper : public Cloud {
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
     return target_->ModifyPrepayInstanceSpec(r);
   }
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& r) override { return target_->PowerBatch(r); }
 
  private:
   Cloud* target_;

@@ -199,6 +199,10 @@ constexpr ErrorInfo kErrors[] = {
      "was unreachable) and no unexpired credentials were left.", C::kAuth},
     {"Response.MissingField", 0, "The response lacks a required field.",
      "A 200 response without RequestId or a required field.", C::kTransient},
+    {"Response.MissingInstance", 0, "The answer left out an instance the request named.",
+     "A StopInstances, StartInstances or RebootInstances answer had no InstanceResponse for one "
+     "of its instances; the server may have acted on it, so respec re-reads it.",
+     C::kTransient},
 
     // --- respec's own verdicts about an instance (src/apply/), never sent by
     // the API; tests/cloud/error_table_test.cc checks every "Respec." code

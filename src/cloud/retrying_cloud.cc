@@ -1,5 +1,7 @@
 #include "cloud/retrying_cloud.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "cloud/error_table.h"
@@ -133,42 +135,96 @@ Result<Price> RetryingCloud::DescribeInstanceModificationPrice(const Modificatio
 }
 
 Result<Ack> RetryingCloud::StopInstance(const std::string& region, const std::string& id, bool force_stop) {
-  return PowerCall(PowerOp::kStop, region, id, force_stop);
+  return PowerCall(PowerAction::kStop, region, id, force_stop);
 }
 Result<Ack> RetryingCloud::StartInstance(const std::string& region, const std::string& id) {
-  return PowerCall(PowerOp::kStart, region, id);
+  return PowerCall(PowerAction::kStart, region, id);
 }
 Result<Ack> RetryingCloud::RebootInstance(const std::string& region, const std::string& id) {
-  return PowerCall(PowerOp::kReboot, region, id);
+  return PowerCall(PowerAction::kReboot, region, id);
 }
 
-Result<Ack> RetryingCloud::PowerCall(PowerOp op, const std::string& region, const std::string& id,
+static const char* SingleActionName(PowerAction op) {
+  return op == PowerAction::kStop ? "StopInstance" : op == PowerAction::kStart ? "StartInstance" : "RebootInstance";
+}
+
+Result<Ack> RetryingCloud::PowerCall(PowerAction op, const std::string& region, const std::string& id,
                                      bool force_stop) {
-  const char* action = op == PowerOp::kStop    ? "StopInstance"
-                       : op == PowerOp::kStart ? "StartInstance"
-                                               : "RebootInstance";
+  const char* action = SingleActionName(op);
   auto call = [&]() -> Result<Ack> {
     switch (op) {
-      case PowerOp::kStop: return target()->StopInstance(region, id, force_stop);
-      case PowerOp::kStart: return target()->StartInstance(region, id);
-      case PowerOp::kReboot: return target()->RebootInstance(region, id);
+      case PowerAction::kStop: return target()->StopInstance(region, id, force_stop);
+      case PowerAction::kStart: return target()->StartInstance(region, id);
+      case PowerAction::kReboot: return target()->RebootInstance(region, id);
     }
     return target()->StopInstance(region, id, force_stop);  // unreachable
   };
-  return Run<Ack>(action, id, call, [&] { return AlreadyApplied(op, region, id); });
+  std::function<std::optional<Ack>()> resolve = [&]() -> std::optional<Ack> {
+    std::string request_id;
+    if (AlreadyApplied(op, action, region, {id}, &request_id).count(id)) return Ack{request_id};
+    return std::nullopt;
+  };
+  return Run<Ack>(action, id, call, resolve);
 }
 
-std::optional<Ack> RetryingCloud::AlreadyApplied(PowerOp op, const std::string& region,
-                                                 const std::string& id) {
+Result<PowerBatchResult> RetryingCloud::PowerBatch(const PowerBatchRequest& r) {
+  const char* action = PowerBatchActionName(r.action);
+  PowerBatchRequest pending = r;
+  std::map<std::string, InstancePowerResult> settled;  // accepted by an attempt whose answer was lost
+  std::function<std::optional<PowerBatchResult>()> resolve = [&]() -> std::optional<PowerBatchResult> {
+    std::string request_id;
+    std::set<std::string> applied = AlreadyApplied(r.action, action, r.region, pending.instance_ids, &request_id);
+    std::vector<std::string> rest;
+    for (const auto& id : pending.instance_ids) {
+      if (!applied.count(id)) {
+        rest.push_back(id);
+        continue;
+      }
+      InstancePowerResult one;
+      one.instance_id = id;
+      settled[id] = std::move(one);
+    }
+    pending.instance_ids = std::move(rest);
+    if (!pending.instance_ids.empty()) return std::nullopt;
+    PowerBatchResult done;
+    done.request_id = request_id;
+    return done;  // merged with `settled` below
+  };
+  Result<PowerBatchResult> got =
+      Run<PowerBatchResult>(action, "", [&] { return target()->PowerBatch(pending); }, resolve);
+  if (settled.empty()) return got;
+  // One entry per requested instance, in request order: those settled by a
+  // re-read, then the last attempt's answer (or its error) for the rest.
+  std::map<std::string, InstancePowerResult> last;
+  if (got.ok())
+    for (auto& one : got->instances) last.emplace(one.instance_id, std::move(one));
+  PowerBatchResult out;
+  out.request_id = got.ok() ? got->request_id : got.error().request_id;
+  for (const auto& id : r.instance_ids) {
+    if (auto s = settled.find(id); s != settled.end()) {
+      out.instances.push_back(std::move(s->second));
+    } else if (auto l = last.find(id); l != last.end()) {
+      out.instances.push_back(std::move(l->second));
+    } else {
+      InstancePowerResult one;
+      one.instance_id = id;
+      one.error = got.ok() ? MakeCloudError("Response.MissingInstance", "") : got.error();
+      one.error->instance_id = id;
+      out.instances.push_back(std::move(one));
+    }
+  }
+  return out;
+}
+
+std::set<std::string> RetryingCloud::AlreadyApplied(PowerAction op, const char* action, const std::string& region,
+                                                    const std::vector<std::string>& ids, std::string* request_id) {
   const char* kDescribe = "DescribeInstances";
+  std::set<std::string> applied;
   DescribeInstancesRequest q;
   q.region = region;
-  q.instance_ids = {id};
+  q.instance_ids = ids;
   Millis paced = limiter_.Acquire(kDescribe);
   Result<DescribeInstancesPage> page = target()->DescribeInstances(q);
-  const char* action = op == PowerOp::kStop    ? "StopInstance"
-                       : op == PowerOp::kStart ? "StartInstance"
-                                               : "RebootInstance";
   Count(action, [&](CallCounters& c) {
     ++c.state_checks;
     c.paced += paced;
@@ -178,23 +234,23 @@ std::optional<Ack> RetryingCloud::AlreadyApplied(PowerOp op, const std::string& 
   // by the API with a wrong-state error, never applied twice.
   if (!page.ok()) {
     if (page.error().category == ErrorCategory::kThrottled) limiter_.OnThrottled(kDescribe);
-    return std::nullopt;
+    return applied;
   }
   limiter_.OnSuccess(kDescribe);
+  *request_id = page->request_id;
   for (const Instance& inst : page->instances) {
-    if (inst.id != id) continue;
     const std::string& s = inst.status;
-    bool applied = false;
+    bool yes = false;
     switch (op) {
-      case PowerOp::kStop: applied = s == kStopping || s == kStopped; break;
-      case PowerOp::kStart: applied = s == kStarting || s == kRunning; break;
+      case PowerAction::kStop: yes = s == kStopping || s == kStopped; break;
+      case PowerAction::kStart: yes = s == kStarting || s == kRunning; break;
       // A Running instance may or may not have rebooted; only the
       // transitional states prove the reboot was accepted.
-      case PowerOp::kReboot: applied = s == kStopping || s == kStarting; break;
+      case PowerAction::kReboot: yes = s == kStopping || s == kStarting; break;
     }
-    if (applied) return Ack{page->request_id};
+    if (yes) applied.insert(inst.id);
   }
-  return std::nullopt;
+  return applied;
 }
 
 namespace {

@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,10 @@ class RetryingCloud : public CloudWrapper {
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override;
+  // The whole request is retried as above; after an ambiguous failure the
+  // instances a re-read shows in the action's state count as accepted and
+  // only the rest are sent again.
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& r) override;
 
   // Called for each retry (from the calling thread); e.g. the -v log.
   void SetRetryObserver(std::function<void(const RetryEvent&)> observer);
@@ -87,10 +92,11 @@ class RetryingCloud : public CloudWrapper {
   const RetryPolicy& policy() const { return policy_; }
 
  private:
-  // Decides whether an ambiguous Stop/Start/Reboot already took effect.
-  enum class PowerOp { kStop, kStart, kReboot };
-  Result<Ack> PowerCall(PowerOp op, const std::string& region, const std::string& id, bool force_stop = false);
-  std::optional<Ack> AlreadyApplied(PowerOp op, const std::string& region, const std::string& id);
+  Result<Ack> PowerCall(PowerAction op, const std::string& region, const std::string& id, bool force_stop = false);
+  // After an ambiguous Stop/Start/Reboot: which of `ids` (at most 100) one
+  // DescribeInstances shows in the action's state (it took effect).
+  std::set<std::string> AlreadyApplied(PowerAction op, const char* action, const std::string& region,
+                                       const std::vector<std::string>& ids, std::string* request_id);
 
   // `resolve`, when given, runs after an ambiguous failure and its backoff;
   // a value means the first attempt took effect and is the call's result.

@@ -149,6 +149,35 @@ Result<Ack> DecodeAck(const RawResponse& raw, const CallInfo& c) {
   return a;
 }
 
+Result<PowerBatchResult> DecodePowerBatch(const RawResponse& raw, const CallInfo& c) {
+  Reader r(raw, c);
+  const json* doc = r.Parse();
+  PowerBatchResult out;
+  if (doc && r.RequestId(&out.request_id)) {
+    auto items = r.List(*doc, "InstanceResponses", "InstanceResponse", /*required=*/true);
+    for (size_t i = 0; i < items.size() && !r.failed(); ++i) {
+      const json& j = *items[i];
+      const std::string path = fmt::format("InstanceResponses.InstanceResponse[{}].", i);
+      InstancePowerResult one;
+      std::string code, message;
+      if (!r.ReqString(j, "InstanceId", path, &one.instance_id) || !r.ReqString(j, "Code", path, &code)) break;
+      r.OptString(j, "Message", &message);
+      r.OptString(j, "PreviousStatus", &one.previous_status);
+      r.OptString(j, "CurrentStatus", &one.current_status);
+      if (code != "200") {
+        CloudError e = MakeCloudError(code, message, raw.http_status);
+        e.action = c.action;
+        e.instance_id = one.instance_id;
+        e.request_id = out.request_id;
+        one.error = std::move(e);
+      }
+      out.instances.push_back(std::move(one));
+    }
+  }
+  if (r.failed()) return r.error();
+  return out;
+}
+
 Result<ModifyPrepaySpecResult> DecodeModifyPrepay(const RawResponse& raw, const CallInfo& c) {
   Reader r(raw, c);
   const json* doc = r.Parse();

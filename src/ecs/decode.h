@@ -49,6 +49,11 @@ Result<ResourcesModificationResult> DecodeResourcesModification(const RawRespons
 Result<Price> DecodeModificationPrice(const RawResponse& r, const CallInfo& c);
 Result<Ack> DecodeAck(const RawResponse& r, const CallInfo& c);
 Result<ModifyPrepaySpecResult> DecodeModifyPrepay(const RawResponse& r, const CallInfo& c);
+// StopInstances / StartInstances / RebootInstances: one entry per
+// InstanceResponse in the answer's order (Code "200" = accepted; any other
+// code becomes the entry's error, with the table's category). Entries are
+// not matched to the request here (EcsCloud::PowerBatch does that).
+Result<PowerBatchResult> DecodePowerBatch(const RawResponse& r, const CallInfo& c);
 
 // Deepest JSON nesting accepted; real responses stay under 10.
 inline constexpr int kMaxJsonDepth = 64;

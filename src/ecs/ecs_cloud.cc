@@ -1,5 +1,7 @@
 #include "ecs/ecs_cloud.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -278,6 +280,35 @@ Result<Ack> EcsCloud::StartInstance(const std::string& region, const std::string
 
 Result<Ack> EcsCloud::RebootInstance(const std::string& region, const std::string& id) {
   return Call<Ack>("RebootInstance", region, id, PowerParams(id), &DecodeAck);
+}
+
+Result<PowerBatchResult> EcsCloud::PowerBatch(const PowerBatchRequest& req) {
+  const char* action = PowerBatchActionName(req.action);
+  auto got = Call<PowerBatchResult>(action, req.region, "", PowerBatchParams(req), &DecodePowerBatch);
+  if (!got.ok()) return got;
+  // One entry per requested instance, in request order; an instance the
+  // answer left out may have been acted on.
+  std::map<std::string, InstancePowerResult> by_id;
+  for (auto& one : got->instances) by_id.emplace(one.instance_id, std::move(one));
+  PowerBatchResult out;
+  out.request_id = got->request_id;
+  for (const auto& id : req.instance_ids) {
+    auto it = by_id.find(id);
+    if (it != by_id.end()) {
+      out.instances.push_back(std::move(it->second));
+      continue;
+    }
+    InstancePowerResult missing;
+    missing.instance_id = id;
+    CloudError e = MakeCloudError("Response.MissingInstance", "");
+    e.action = action;
+    e.instance_id = id;
+    e.request_id = out.request_id;
+    e.ambiguous = true;
+    missing.error = std::move(e);
+    out.instances.push_back(std::move(missing));
+  }
+  return out;
 }
 
 Result<ModifyPrepaySpecResult> EcsCloud::ModifyPrepayInstanceSpec(

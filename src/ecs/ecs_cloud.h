@@ -77,6 +77,7 @@ class EcsCloud : public Cloud {
   Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& req) override;
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& req) override;
 
   const HttpTransport& transport() const { return transport_; }
 

@@ -82,6 +82,16 @@ sign::Params StopParams(const std::string& instance_id, bool force_stop) {
   return p;
 }
 
+sign::Params PowerBatchParams(const PowerBatchRequest& r) {
+  sign::Params p;
+  Add(&p, "RegionId", r.region);
+  for (size_t i = 0; i < r.instance_ids.size(); ++i) p.emplace_back("InstanceId." + std::to_string(i + 1), r.instance_ids[i]);
+  Add(&p, "BatchOptimization", std::string("SuccessFirst"));
+  if (r.force && r.action == PowerAction::kStop) Add(&p, "ForceStop", true);
+  if (r.force && r.action == PowerAction::kReboot) Add(&p, "ForceReboot", true);
+  return p;
+}
+
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r) {
   sign::Params p;
   Add(&p, "RegionId", r.region);

@@ -21,5 +21,9 @@ sign::Params PowerParams(const std::string& instance_id);
 // StopCharging would release a subscription instance's resources.
 sign::Params StopParams(const std::string& instance_id, bool force_stop);
 sign::Params ModifyPrepayParams(const ModifyPrepaySpecRequest& r);
+// StopInstances / StartInstances / RebootInstances: RegionId, InstanceId.N,
+// BatchOptimization=SuccessFirst (each instance on its own), and
+// ForceStop / ForceReboot=true when asked. Never StoppedMode.
+sign::Params PowerBatchParams(const PowerBatchRequest& r);
 
 }  // namespace respec::ecs

@@ -197,5 +197,8 @@ Result<ModifyPrepaySpecResult> FaultInjectingCloud::ModifyPrepayInstanceSpec(con
   return Inject<ModifyPrepaySpecResult>("ModifyPrepayInstanceSpec", r.instance_id,
                                         [&] { return CloudWrapper::ModifyPrepayInstanceSpec(r); });
 }
+Result<PowerBatchResult> FaultInjectingCloud::PowerBatch(const PowerBatchRequest& r) {
+  return Inject<PowerBatchResult>(PowerBatchActionName(r.action), "", [&] { return CloudWrapper::PowerBatch(r); });
+}
 
 }  // namespace respec::emulator

@@ -82,6 +82,7 @@ class FaultInjectingCloud : public CloudWrapper {
   Result<Ack> StartInstance(const std::string& region, const std::string& id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override;
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& r) override;
 
   FaultInjector& injector() { return injector_; }
 

@@ -265,6 +265,60 @@ CloudError WrongStatus(ModelState& m, std::string_view action, const LiveInstanc
                              li.w.instance.id, li.w.instance.status));
 }
 
+// The power actions' effect on one instance, under the Model's lock: nullopt
+// when accepted (and, unless `dry`, done), else the refusal.
+std::optional<CloudError> StopLocked(ModelState& m, std::string_view action, const std::string& region,
+                                     const std::string& id, bool force_stop, const std::string& stopped_mode,
+                                     bool dry) {
+  CloudError err;
+  LiveInstance* li = PowerTarget(m, action, region, id, &err);
+  if (!li) return err;
+  if (li->w.instance.status != kRunning || li->phase != Phase::kIdle) return WrongStatus(m, action, *li);
+  if (dry) return std::nullopt;
+  li->w.instance.status = kStopping;
+  li->phase = Phase::kStopping;
+  li->phase_end = m.Now() + m.timing.stop;
+  m.stops.push_back({id, force_stop, stopped_mode});
+  return std::nullopt;
+}
+
+std::optional<CloudError> StartLocked(ModelState& m, std::string_view action, const std::string& region,
+                                      const std::string& id, bool dry) {
+  CloudError err;
+  LiveInstance* li = PowerTarget(m, action, region, id, &err);
+  if (!li) return err;
+  if (li->w.instance.status != kStopped) return WrongStatus(m, action, *li);
+  if (dry) return std::nullopt;
+  li->w.instance.status = kStarting;
+  if (!li->hidden_type.empty()) m.SetType(*li, li->hidden_type), li->hidden_type.clear();
+  li->effective_type = li->w.instance.type;  // starting a stopped instance is an API restart
+  li->phase = Phase::kStarting;
+  li->phase_end = m.Now() + m.timing.start;
+  return std::nullopt;
+}
+
+std::optional<CloudError> RebootLocked(ModelState& m, std::string_view action, const std::string& region,
+                                       const std::string& id, bool dry) {
+  CloudError err;
+  LiveInstance* li = PowerTarget(m, action, region, id, &err);
+  if (!li) return err;
+  if (li->w.instance.status != kRunning || li->phase != Phase::kIdle) return WrongStatus(m, action, *li);
+  if (dry) return std::nullopt;
+  m.BeginReboot(*li, m.Now());
+  return std::nullopt;
+}
+
+std::optional<CloudError> PowerLocked(ModelState& m, const PowerBatchRequest& req, const std::string& id,
+                                      const std::string& stopped_mode, bool dry) {
+  const char* action = PowerBatchActionName(req.action);
+  switch (req.action) {
+    case PowerAction::kStop: return StopLocked(m, action, req.region, id, req.force, stopped_mode, dry);
+    case PowerAction::kStart: return StartLocked(m, action, req.region, id, dry);
+    case PowerAction::kReboot: return RebootLocked(m, action, req.region, id, dry);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<Ack> Model::StopInstance(const std::string& region, const std::string& instance_id, bool force_stop) {
@@ -274,41 +328,54 @@ Result<Ack> Model::StopInstance(const std::string& region, const std::string& in
 Result<Ack> Model::StopInstanceWith(const std::string& region, const std::string& instance_id, bool force_stop,
                                     const std::string& stopped_mode) {
   std::lock_guard<std::mutex> l(impl_->mu);
-  CloudError err;
-  LiveInstance* li = PowerTarget(*impl_, "StopInstance", region, instance_id, &err);
-  if (!li) return err;
-  if (li->w.instance.status != kRunning || li->phase != Phase::kIdle)
-    return WrongStatus(*impl_, "StopInstance", *li);
-  li->w.instance.status = kStopping;
-  li->phase = Phase::kStopping;
-  li->phase_end = impl_->Now() + impl_->timing.stop;
-  impl_->stops.push_back({instance_id, force_stop, stopped_mode});
+  if (auto e = StopLocked(*impl_, "StopInstance", region, instance_id, force_stop, stopped_mode, false)) return *e;
   return Ack{impl_->NewRequestIdLocked()};
 }
 
 Result<Ack> Model::StartInstance(const std::string& region, const std::string& instance_id) {
   std::lock_guard<std::mutex> l(impl_->mu);
-  CloudError err;
-  LiveInstance* li = PowerTarget(*impl_, "StartInstance", region, instance_id, &err);
-  if (!li) return err;
-  if (li->w.instance.status != kStopped) return WrongStatus(*impl_, "StartInstance", *li);
-  li->w.instance.status = kStarting;
-  if (!li->hidden_type.empty()) impl_->SetType(*li, li->hidden_type), li->hidden_type.clear();
-  li->effective_type = li->w.instance.type;  // starting a stopped instance is an API restart
-  li->phase = Phase::kStarting;
-  li->phase_end = impl_->Now() + impl_->timing.start;
+  if (auto e = StartLocked(*impl_, "StartInstance", region, instance_id, false)) return *e;
   return Ack{impl_->NewRequestIdLocked()};
 }
 
 Result<Ack> Model::RebootInstance(const std::string& region, const std::string& instance_id) {
   std::lock_guard<std::mutex> l(impl_->mu);
-  CloudError err;
-  LiveInstance* li = PowerTarget(*impl_, "RebootInstance", region, instance_id, &err);
-  if (!li) return err;
-  if (li->w.instance.status != kRunning || li->phase != Phase::kIdle)
-    return WrongStatus(*impl_, "RebootInstance", *li);
-  impl_->BeginReboot(*li, impl_->Now());
+  if (auto e = RebootLocked(*impl_, "RebootInstance", region, instance_id, false)) return *e;
   return Ack{impl_->NewRequestIdLocked()};
+}
+
+Result<PowerBatchResult> Model::PowerBatch(const PowerBatchRequest& req) {
+  return PowerBatchWith(req, /*all_together=*/false, "");
+}
+
+Result<PowerBatchResult> Model::PowerBatchWith(const PowerBatchRequest& req, bool all_together,
+                                               const std::string& stopped_mode) {
+  const char* action = PowerBatchActionName(req.action);
+  std::lock_guard<std::mutex> l(impl_->mu);
+  ModelState& m = *impl_;
+  if (req.region.empty())
+    return m.Error("MissingParameter", action, "",
+                   "The input parameter \"RegionId\" that is mandatory for processing this request is not supplied.");
+  if (!m.FindRegion(req.region)) return m.Error("InvalidRegionId.NotFound", action, "");
+  if (req.instance_ids.empty() || req.instance_ids.size() > size_t(kPowerBatchMax))
+    return m.Error("InvalidParameter", action, "",
+                   fmt::format("InstanceId.N must name 1 to {} instances ({} given).", kPowerBatchMax,
+                               req.instance_ids.size()));
+  // AllTogether (the API's default): one refusal refuses the whole request.
+  if (all_together)
+    for (const auto& id : req.instance_ids)
+      if (auto e = PowerLocked(m, req, id, stopped_mode, /*dry=*/true)) return *e;
+  PowerBatchResult out;
+  for (const auto& id : req.instance_ids) {
+    InstancePowerResult r;
+    r.instance_id = id;
+    if (LiveInstance* li = m.Find(id)) r.previous_status = li->w.instance.status;
+    r.error = PowerLocked(m, req, id, stopped_mode, /*dry=*/false);
+    if (LiveInstance* li = m.Find(id)) r.current_status = li->w.instance.status;
+    out.instances.push_back(std::move(r));
+  }
+  out.request_id = m.NewRequestIdLocked();
+  return out;
 }
 
 const AccessKey* Model::FindAccessKey(const std::string& id) const {

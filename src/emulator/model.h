@@ -97,6 +97,12 @@ class Model : public Cloud {
   Result<Ack> StartInstance(const std::string& region, const std::string& instance_id) override;
   Result<Ack> RebootInstance(const std::string& region, const std::string& instance_id) override;
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& req) override;
+  // BatchOptimization=SuccessFirst: each instance on its own.
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& req) override;
+  // The HTTP door: AllTogether (one refusal refuses the whole request, and
+  // nothing is done) or SuccessFirst, and StopInstances' StoppedMode recorded.
+  Result<PowerBatchResult> PowerBatchWith(const PowerBatchRequest& req, bool all_together,
+                                          const std::string& stopped_mode);
 
   // --- Actions only the HTTP door serves ---
   Result<std::vector<Region>> DescribeRegions();

@@ -161,7 +161,7 @@ class RecordingCloud : public CloudWrapper {
       if (auto e = fail("DescribeInstances", "")) return *e;
     return CloudWrapper::DescribeInstances(r);
   }
-  std::vector<bool> stop_force;  // ForceStop of every StopInstance, in order
+  std::vector<bool> stop_force;  // ForceStop of every instance stopped, in order
   Result<Ack> StopInstance(const std::string& region, const std::string& id, bool force_stop = false) override {
     Record("StopInstance", id, 1);
     stop_force.push_back(force_stop);
@@ -180,6 +180,53 @@ class RecordingCloud : public CloudWrapper {
     if (fail)
       if (auto e = fail("RebootInstance", id)) return *e;
     return CloudWrapper::RebootInstance(region, id);
+  }
+  // One record for the request (the batch action, no instance, `ids` its
+  // size), then one per instance under the single action's name, which is
+  // what Count("StopInstance") and the fault hooks see.
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& r) override {
+    const char* single = r.action == PowerAction::kStop    ? "StopInstance"
+                         : r.action == PowerAction::kStart ? "StartInstance"
+                                                           : "RebootInstance";
+    Record(PowerBatchActionName(r.action), "", r.instance_ids.size());
+    std::map<std::string, CloudError> refused;
+    PowerBatchRequest rest = r;
+    rest.instance_ids.clear();
+    for (const auto& id : r.instance_ids) {
+      Record(single, id, 1);
+      if (r.action == PowerAction::kStop) stop_force.push_back(r.force);
+      if (fail)
+        if (auto e = fail(single, id)) {
+          refused[id] = *e;
+          continue;
+        }
+      rest.instance_ids.push_back(id);
+    }
+    // A hook's throttling, transient or auth answer fails the whole request
+    // before anything is done; an ambiguous one (no answer) after the others
+    // were acted on; any other refusal is that instance's entry.
+    const CloudError* lost = nullptr;
+    for (auto& [id, e] : refused) {
+      if (e.ambiguous) lost = &e;
+      else if (e.category == ErrorCategory::kThrottled || e.category == ErrorCategory::kAuth ||
+               e.category == ErrorCategory::kTransient || e.category == ErrorCategory::kOrderInProgress)
+        return e;
+    }
+    PowerBatchResult out;
+    if (!rest.instance_ids.empty()) {
+      auto got = CloudWrapper::PowerBatch(rest);
+      if (!got.ok()) return got;
+      out = std::move(got.value());
+    }
+    if (lost) return *lost;
+    for (auto& [id, e] : refused) {
+      InstancePowerResult one;
+      one.instance_id = id;
+      one.error = e;
+      out.instances.push_back(std::move(one));
+    }
+    if (out.request_id.empty()) out.request_id = "req-batch";
+    return out;
   }
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
     Record("ModifyPrepayInstanceSpec", r.instance_id, 1);

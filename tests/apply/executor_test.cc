@@ -225,8 +225,8 @@ TEST_CASE("calls for an instance respec took down get a runner lane of their own
   CHECK(n["ModifyPrepayInstanceSpec"] == 2);
   // Everything sent while an instance is down: its own lane.
   CHECK(n["ModifyPrepayInstanceSpec (instance down)"] == 1);
-  CHECK(n["StopInstance (instance down)"] == 1);
-  CHECK(n["StartInstance (instance down)"] == 1);
-  CHECK(n["RebootInstance (instance down)"] == 2);
+  CHECK(n["StopInstances (instance down)"] == 1);
+  CHECK(n["StartInstances (instance down)"] == 1);
+  CHECK(n["RebootInstances (instance down)"] == 2);
   CHECK(n["StopInstance"] + n["StartInstance"] + n["RebootInstance"] == 0);
 }

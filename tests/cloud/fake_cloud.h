@@ -74,6 +74,30 @@ class FakeCloud : public Cloud {
   Result<Ack> RebootInstance(const std::string&, const std::string& id) override {
     return Power("RebootInstance", id, kRunning, kStopping);
   }
+  Result<PowerBatchResult> PowerBatch(const PowerBatchRequest& r) override {
+    const char* from = r.action == PowerAction::kStart ? kStopped : kRunning;
+    const char* to = r.action == PowerAction::kStart ? kStarting : kStopping;
+    std::lock_guard<std::mutex> l(mu_);
+    if (auto e = Fault(PowerBatchActionName(r.action))) return *e;
+    PowerBatchResult out;
+    for (const auto& id : r.instance_ids) {
+      InstancePowerResult one;
+      one.instance_id = id;
+      auto it = status.find(id);
+      if (it == status.end()) {
+        one.error = MakeCloudError("InvalidInstanceId.NotFound", "");
+      } else {
+        one.previous_status = it->second;
+        if (it->second != from) one.error = MakeCloudError("IncorrectInstanceStatus", "");
+        else it->second = to;
+        one.current_status = it->second;
+      }
+      out.instances.push_back(std::move(one));
+    }
+    if (auto e = Drop()) return *e;
+    out.request_id = std::string("req-") + PowerBatchActionName(r.action);
+    return out;
+  }
   Result<ModifyPrepaySpecResult> ModifyPrepayInstanceSpec(const ModifyPrepaySpecRequest& r) override {
     std::lock_guard<std::mutex> l(mu_);
     if (auto e = Fault("ModifyPrepayInstanceSpec")) return *e;

@@ -59,6 +59,9 @@ Result<Json> HandleDescribeInstanceModificationPrice(const ActionContext& c);
 Result<Json> HandleStopInstance(const ActionContext& c);
 Result<Json> HandleStartInstance(const ActionContext& c);
 Result<Json> HandleRebootInstance(const ActionContext& c);
+Result<Json> HandleStopInstances(const ActionContext& c);
+Result<Json> HandleStartInstances(const ActionContext& c);
+Result<Json> HandleRebootInstances(const ActionContext& c);
 Result<Json> HandleModifyPrepayInstanceSpec(const ActionContext& c);
 Result<Json> HandleModifyInstanceSpec(const ActionContext& c);
 
