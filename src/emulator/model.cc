@@ -369,9 +369,13 @@ Result<PowerBatchResult> Model::PowerBatchWith(const PowerBatchRequest& req, boo
   for (const auto& id : req.instance_ids) {
     InstancePowerResult r;
     r.instance_id = id;
-    if (LiveInstance* li = m.Find(id)) r.previous_status = li->w.instance.status;
+    // The status as of now (a Stopping instance may have stopped since it
+    // was last looked at); none for an instance this region does not show.
+    LiveInstance* li = m.Find(id);
+    if (li && (li->w.released || li->w.instance.region != req.region)) li = nullptr;
+    if (li) m.Advance(*li, m.Now()), r.previous_status = li->w.instance.status;
     r.error = PowerLocked(m, req, id, stopped_mode, /*dry=*/false);
-    if (LiveInstance* li = m.Find(id)) r.current_status = li->w.instance.status;
+    if (li) r.current_status = li->w.instance.status;
     out.instances.push_back(std::move(r));
   }
   out.request_id = m.NewRequestIdLocked();
