@@ -10,8 +10,10 @@
 //     sent (libcurl always sends one on POST, the SDK only with a body), so
 //     it is compared through that rule rather than by presence,
 //   - and, for both clients, that every content-type and x-acs-* header sent is signed.
-// ModifyPrepayInstanceSpec and DescribeResourcesModification must be among
-// the calls. Environment: RESPEC_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_ID,
+// Indexed names (InstanceId.1, InstanceId.2) are set as one SDK array,
+// which the SDK flattens back to the same names. ModifyPrepayInstanceSpec,
+// DescribeResourcesModification, StopInstances, StartInstances and
+// RebootInstances must be among the calls. Environment: RESPEC_ENDPOINT, ALIBABA_CLOUD_ACCESS_KEY_ID,
 // ALIBABA_CLOUD_ACCESS_KEY_SECRET. Exits non-zero on any mismatch.
 'use strict';
 
@@ -22,7 +24,8 @@ const Ecs = require('@alicloud/ecs20140526');
 const Util = require('@alicloud/tea-util');
 
 const endpoint = process.env.RESPEC_ENDPOINT;
-const REQUIRED = ['ModifyPrepayInstanceSpec', 'DescribeResourcesModification'];
+const REQUIRED = ['ModifyPrepayInstanceSpec', 'DescribeResourcesModification', 'StopInstances', 'StartInstances',
+                  'RebootInstances'];
 
 function getJson(path) {
   return new Promise((resolve, reject) => {
@@ -57,8 +60,11 @@ function sdkRequest(action, names) {
     const type = types[field];
     if (sub === undefined) {
       init[field] = sample(type, name);
-    } else if (type && type.type === 'array') {
-      init[field] = [sample(type.itemType, name)];
+    } else if (type && type.type === 'array' && /^[1-9][0-9]*$/.test(sub)) {
+      // InstanceId.1, InstanceId.2, ...: the SDK flattens an array so, so
+      // respec's InstanceId.N become one array with an element for each N.
+      init[field] = init[field] || [];
+      init[field][Number(sub) - 1] = sample(type.itemType, name);
     } else if (typeof type === 'function' && type.names) {
       const subByWire = {};
       for (const [f, w] of Object.entries(type.names())) subByWire[w] = f;
@@ -69,6 +75,9 @@ function sdkRequest(action, names) {
       throw new Error(`respec sends ${action} parameter "${name}"; the SDK's field ${field} is not a structure`);
     }
   }
+  for (const v of Object.values(init))
+    if (Array.isArray(v) && v.some((x) => x === undefined))
+      throw new Error(`respec sends ${action} with a gap in an indexed list (${names.join(', ')})`);
   return new Model(init);
 }
 

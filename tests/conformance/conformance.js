@@ -4,7 +4,9 @@
 // @alicloud/ecs20140526 (on @alicloud/openapi-core) sends V3 ACS3-HMAC-SHA256.
 // @alicloud/sts20150401 (V3) runs AssumeRole against the emulator's STS door
 // (a second emulator whose world declares a role trusting RESPEC_STS_KEY_ID),
-// and the assumed credentials sign an ECS call.
+// and the assumed credentials sign an ECS call. StopInstances, StartInstances
+// and RebootInstances (InstanceId.N, SuccessFirst and the AllTogether
+// default) are checked through the V3 SDK's response models.
 // Environment: RESPEC_ENDPOINT (http://127.0.0.1:PORT),
 // ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET,
 // RESPEC_STS_ENDPOINT, RESPEC_STS_KEY_ID, RESPEC_STS_KEY_SECRET, RESPEC_STS_ROLE.
@@ -195,6 +197,58 @@ async function main() {
       (e) => (e.code === 'IncorrectInstanceStatus' && e.statusCode === 403) || assert.fail(`${e.code} ${e.statusCode}`));
   });
 
+  // The batch power actions respec's apply sends (BatchOptimization=SuccessFirst),
+  // and the API's default AllTogether, through the V3 SDK (InstanceId.N).
+  const statusOf = async (id) => (await getJson('/_emulator/instances')).find((x) => x.InstanceId === id).Status;
+  await check('ecs20140526 (V3) StopInstances SuccessFirst: one InstanceResponse per instance', async () => {
+    assert.ok(running.length >= 3, 'need a third running instance');
+    const run = running[2].InstanceId;
+    const stopped = running[1].InstanceId;  // stopped above
+    const r = await ecs.stopInstancesWithOptions(new Ecs.StopInstancesRequest({
+      regionId: region, instanceId: [run, stopped], batchOptimization: 'SuccessFirst' }), noRetry);
+    assert.strictEqual(r.statusCode, 200);
+    assert.ok(r.body.requestId);
+    const list = r.body.instanceResponses.instanceResponse;
+    assert.strictEqual(list.length, 2);
+    assert.deepStrictEqual([list[0].instanceId, list[0].code, list[0].previousStatus, list[0].currentStatus],
+                           [run, '200', 'Running', 'Stopping']);
+    assert.deepStrictEqual([list[1].instanceId, list[1].code, list[1].previousStatus, list[1].currentStatus],
+                           [stopped, 'IncorrectInstanceStatus', 'Stopped', 'Stopped']);
+    assert.ok(list[1].message, 'the refusal has a message');
+    await waitForStatus(run, 'Stopped');
+  });
+
+  await check('ecs20140526 (V3) StartInstances without BatchOptimization (AllTogether): one refusal refuses all', async () => {
+    const run = running[2].InstanceId;  // Stopped: could start
+    await assert.rejects(
+      ecs.startInstancesWithOptions(new Ecs.StartInstancesRequest({
+        regionId: region, instanceId: [run, running[0].InstanceId] }), noRetry),
+      (e) => (e.code === 'IncorrectInstanceStatus' && e.statusCode === 403) || assert.fail(`${e.code} ${e.statusCode}`));
+    assert.strictEqual(await statusOf(run), 'Stopped', 'AllTogether started nothing');
+  });
+
+  await check('ecs20140526 (V3) StartInstances SuccessFirst, then RebootInstances ForceReboot', async () => {
+    const run = running[2].InstanceId;
+    const s = await ecs.startInstancesWithOptions(new Ecs.StartInstancesRequest({
+      regionId: region, instanceId: [run], batchOptimization: 'SuccessFirst' }), noRetry);
+    const one = s.body.instanceResponses.instanceResponse;
+    assert.deepStrictEqual([one.length, one[0].instanceId, one[0].code, one[0].currentStatus], [1, run, '200', 'Starting']);
+    await waitForStatus(run, 'Running');
+    const r = await ecs.rebootInstancesWithOptions(new Ecs.RebootInstancesRequest({
+      regionId: region, instanceId: [run], batchOptimization: 'SuccessFirst', forceReboot: true }), noRetry);
+    const two = r.body.instanceResponses.instanceResponse;
+    assert.deepStrictEqual([two[0].instanceId, two[0].code, two[0].previousStatus], [run, '200', 'Running']);
+    await waitForStatus(run, 'Running');
+  });
+
+  await check('ecs20140526 (V3) error: StopInstances with 101 instances -> InvalidParameter', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `i-conformance${i}`);
+    await assert.rejects(
+      ecs.stopInstancesWithOptions(new Ecs.StopInstancesRequest({
+        regionId: region, instanceId: ids, batchOptimization: 'SuccessFirst' }), noRetry),
+      (e) => (e.code === 'InvalidParameter' && e.statusCode === 400) || assert.fail(`${e.code} ${e.statusCode}`));
+  });
+
   const stsUrl = new URL(process.env.RESPEC_STS_ENDPOINT);
   const stsRole = process.env.RESPEC_STS_ROLE;
   const sts = new Sts.default(new OpenApiCore.$OpenApiUtil.Config({
@@ -236,6 +290,7 @@ async function main() {
   await check('stats count the calls', async () => {
     assert.ok(stats.requests.DescribeInstances >= 3);
     assert.ok(stats.errors.SignatureDoesNotMatch >= 2);
+    for (const a of ['StopInstances', 'StartInstances', 'RebootInstances']) assert.ok(stats.requests[a] >= 1, a);
   });
 
   console.log(`${passed} passed, ${failed} failed`);

@@ -97,23 +97,31 @@ fi
 pid=""
 
 # respec's own requests against the SDK's (compare_requests.js): a fresh
-# emulator, respec plan + apply of one upgrade (Running) and one downgrade
-# (Stopped), then the SDK repeats each distinct call and the shapes the
+# emulator, respec plan + apply of one upgrade (Running: RebootInstances),
+# one downgrade of a Stopped instance and three of Running ones
+# (StopInstances, with ForceStop for one, then StartInstances; two leave
+# together as InstanceId.1 and .2), then the SDK repeats each distinct call and the shapes the
 # emulator recorded (/_emulator/requests: names only) must match.
 cat > "$work/respec-world.yaml" <<YAML
 version: 1
 instances:
   - {id: i-confup0000000001, zone: cn-hangzhou-h, type: ecs.g6.large, status: Running}
   - {id: i-confdown000000001, zone: cn-hangzhou-h, type: ecs.g7.2xlarge, status: Stopped}
+  - {id: i-confdownrun000001, zone: cn-hangzhou-h, type: ecs.g7.2xlarge, status: Running}
+  - {id: i-confdownrun000002, zone: cn-hangzhou-h, type: ecs.g7.2xlarge, status: Running}
+  - {id: i-confforce00000001, zone: cn-hangzhou-h, type: ecs.g7.2xlarge, status: Running}
 YAML
 cat > "$work/fleet.yaml" <<YAML
 version: 1
 regions: [cn-hangzhou]
 groups:
   conformance:
+    maxUnavailable: 100%
     targets:
       - {instanceIds: [i-confup0000000001], instanceType: ecs.g6.xlarge}
       - {instanceIds: [i-confdown000000001], instanceType: ecs.g7.xlarge}
+      - {instanceIds: [i-confdownrun000001, i-confdownrun000002], instanceType: ecs.g7.xlarge}
+      - {instanceIds: [i-confforce00000001], instanceType: ecs.g7.xlarge, forceStop: true}
 YAML
 rm -f "$work/port"
 "$bin" emulator --listen 127.0.0.1:0 --port-file "$work/port" --world "$work/respec-world.yaml" \
