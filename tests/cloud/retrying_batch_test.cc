@@ -13,24 +13,8 @@
 #include "emulator/world.h"
 
 using namespace respec;
-using namespace std::chrono_literals;
 
 namespace {
-
-RetryPolicy Policy() {
-  RetryPolicy p;
-  p.max_attempts = 8;
-  p.base_delay = 200ms;
-  p.max_delay = 20000ms;
-  p.deadline = 600000ms;
-  return p;
-}
-
-RateSettings Rate() {
-  RateSettings r;
-  r.default_qps = 1000;
-  return r;
-}
 
 // Plays a script over the Model: each PowerBatch takes the next step (or,
 // past the script, passes the request through), and every request is kept.
@@ -109,7 +93,7 @@ TEST_CASE("RetryingCloud::PowerBatch: Throttling on the whole request is retried
   emulator::Model model(Running(4), &clock);
   Scripted cloud_under(&model);
   cloud_under.steps = {Scripted::Step::kThrottle, Scripted::Step::kThrottle};
-  RetryingCloud cloud(&cloud_under, Policy(), Rate(), &clock, 3);
+  RetryingCloud cloud(&cloud_under, RetryPolicy{}, RateSettings{}, &clock, 3);
   const PowerBatchRequest req = StopAll(4);
   auto r = cloud.PowerBatch(req);
   REQUIRE(r.ok());
@@ -131,7 +115,7 @@ TEST_CASE("RetryingCloud::PowerBatch: after a lost answer only the instances not
   Scripted cloud_under(&model);
   cloud_under.steps = {Scripted::Step::kActOnFirstThenDrop};
   cloud_under.act_on = 2;
-  RetryingCloud cloud(&cloud_under, Policy(), Rate(), &clock, 3);
+  RetryingCloud cloud(&cloud_under, RetryPolicy{}, RateSettings{}, &clock, 3);
   const PowerBatchRequest req = StopAll(5);  // i-bp1b4 .. i-bp1b0
   auto r = cloud.PowerBatch(req);
   REQUIRE(r.ok());
@@ -155,7 +139,7 @@ TEST_CASE("RetryingCloud::PowerBatch: a lost answer after every instance was act
   emulator::Model model(Running(3), &clock);
   Scripted cloud_under(&model);
   cloud_under.steps = {Scripted::Step::kActThenDrop};
-  RetryingCloud cloud(&cloud_under, Policy(), Rate(), &clock, 3);
+  RetryingCloud cloud(&cloud_under, RetryPolicy{}, RateSettings{}, &clock, 3);
   const PowerBatchRequest req = StopAll(3);
   auto r = cloud.PowerBatch(req);
   REQUIRE(r.ok());
@@ -171,7 +155,7 @@ TEST_CASE("RetryingCloud::PowerBatch: a refusal of the re-sent rest is each rema
   Scripted cloud_under(&model);
   cloud_under.steps = {Scripted::Step::kActOnFirstThenDrop, Scripted::Step::kRefuse};
   cloud_under.act_on = 1;
-  RetryingCloud cloud(&cloud_under, Policy(), Rate(), &clock, 3);
+  RetryingCloud cloud(&cloud_under, RetryPolicy{}, RateSettings{}, &clock, 3);
   const PowerBatchRequest req = StopAll(4);
   auto r = cloud.PowerBatch(req);
   REQUIRE(r.ok());  // one instance was stopped: the result says so per instance

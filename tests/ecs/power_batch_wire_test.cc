@@ -16,12 +16,7 @@ using namespace respec::ecs::testing;
 namespace {
 
 PowerBatchRequest Batch(PowerAction a, std::vector<std::string> ids, bool force = false) {
-  PowerBatchRequest r;
-  r.action = a;
-  r.region = "cn-hangzhou";
-  r.instance_ids = std::move(ids);
-  r.force = force;
-  return r;
+  return PowerBatchRequest{a, "cn-hangzhou", std::move(ids), force};
 }
 
 // The answer a SuccessFirst request gets: one InstanceResponse per ID.

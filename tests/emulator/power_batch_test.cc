@@ -22,12 +22,7 @@ World BatchWorld() {
 }
 
 PowerBatchRequest Batch(PowerAction a, std::vector<std::string> ids, bool force = false) {
-  PowerBatchRequest r;
-  r.action = a;
-  r.region = "cn-hangzhou";
-  r.instance_ids = std::move(ids);
-  r.force = force;
-  return r;
+  return PowerBatchRequest{a, "cn-hangzhou", std::move(ids), force};
 }
 
 }  // namespace

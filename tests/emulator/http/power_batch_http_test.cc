@@ -29,11 +29,7 @@ std::unique_ptr<ecs::EcsCloud> Client(HttpFixture& f, ecs::SignatureVersion v) {
 }
 
 PowerBatchRequest Batch(PowerAction a, std::vector<std::string> ids) {
-  PowerBatchRequest r;
-  r.action = a;
-  r.region = "cn-hangzhou";
-  r.instance_ids = std::move(ids);
-  return r;
+  return PowerBatchRequest{a, "cn-hangzhou", std::move(ids), false};
 }
 
 std::string Status(HttpFixture& f, const std::string& id) { return f.Instance(id)["Status"].get<std::string>(); }
