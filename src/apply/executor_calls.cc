@@ -5,6 +5,7 @@
 
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "apply/executor_impl.h"
 #include "core/timefmt.h"
@@ -104,6 +105,7 @@ void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
 void Executor::Impl::PollIfDue() {
   auto now = clock->Now();
   if (waiter.NextPollAt() > now) return;
+  for (const auto& w : waiter.TakeTimed(now)) HandleWatchResult(w);
   for (auto& req : waiter.TakeDue(now)) {
     uint64_t token = next_token++;
     CallSlot& slot = calls[token];
@@ -212,6 +214,7 @@ void Executor::Impl::OnBatchAnswer(CallSlot& batch) {
       member.ack.emplace(*f->second->error);
     } else {
       member.ack.emplace(Ack{batch.batch->value().request_id});
+      member.current_status = f->second->current_status;
     }
     OnCallResult(runs[member.run], member);
   }
@@ -260,6 +263,7 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
   }
   rec["ev"] = "result";
   rec["request_id"] = request_id;
+  if (slot.op == Op::kModify) r.stop_unread = false;
   if (!order_id.empty()) {
     rec["order_id"] = order_id;
     r.order_id = order_id;
@@ -269,13 +273,18 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
   const bool step_is = s && StepKindName(s->kind) == std::string(OpName(slot.op));
   const OnSeen completes = step_is ? OnSeen::kCompleteStep : OnSeen::kRedecide;
   switch (slot.op) {
-    case Op::kStop: return Watch(r, WaitFor::kStopped, Op::kStop, completes);
+    case Op::kStop: {
+      const bool timed = completes == OnSeen::kCompleteStep && NextCallChecksStopped(r);
+      return Watch(r, WaitFor::kStopped, Op::kStop, completes, Millis(0), timed);
+    }
     case Op::kModify: {
       Emit(EventKind::kMessage, &r, "order " + order_id + " placed; waiting for the new type");
       const Millis give_up = RestartsAnyway(r) ? TypeVisibleBound(opt.waiter) : Millis(0);
       return Watch(r, WaitFor::kType, Op::kModify, OnSeen::kCompleteStep, give_up);
     }
-    case Op::kReboot: return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep);
+    case Op::kReboot:
+      r.left_running = !slot.current_status.empty() && slot.current_status != kRunning;
+      return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep);
     default: {
       // A start completes a start or reboot step; at the end of a chain it just re-checks.
       bool done = s && (s->kind == StepKind::kStart || s->kind == StepKind::kReboot);
@@ -285,6 +294,10 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
 }
 
 void Executor::Impl::OnCallError(InstanceRun& r, CloudError e) {
+  // The order went out at the learned stop time and the instance was not
+  // Stopped yet: wait longer next time (the repair below reads it).
+  if (std::exchange(r.stop_unread, false) && r.op == Op::kModify && e.category == ErrorCategory::kWrongState)
+    waiter.Early(OpName(Op::kStop));
   // An ambiguous stop (no answer, or a duplicate nonce) may have happened.
   if (MayHaveHappened(e) && r.op == Op::kStop) r.stopped_by_respec = true;
   if (r.goal == Goal::kRestore) {
@@ -320,6 +333,11 @@ void Executor::Impl::HandleWatchResult(const WatchResult& w) {
   InstanceRun& r = runs[w.key];
   if (r.state != RunState::kWatching) return;
   r.state = RunState::kIdle;
+  if (w.timed) {
+    r.stop_unread = true;
+    return StepDone(r, "stop accepted; not read: the order call checks it is Stopped", false);
+  }
+  r.stop_unread = false;
   if (w.not_found) {
     r.live.reset();
     if (r.goal == Goal::kRestore) return EndFailed(r, "no longer visible to DescribeInstances; check it by hand");

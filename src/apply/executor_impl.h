@@ -55,6 +55,12 @@ struct InstanceRun {
   // A whenFinished upgrade restarted before the new type showed (the type
   // watch gave up at TypeVisibleBound): the reboot step confirms the type.
   bool type_unconfirmed = false;
+  // The stop step ended at the learned stop time, not on a read (a timed
+  // watch): the downgrade's order call itself checks it is Stopped (the API
+  // refuses it otherwise). Cleared by the next read or the order's answer.
+  bool stop_unread = false;
+  // The last power call's answer showed it leaving Running (CurrentStatus).
+  bool left_running = false;
   std::optional<Instance> live;    // last observation
   std::string order_id;
   std::optional<CloudError> error;
@@ -70,6 +76,7 @@ struct CallSlot {
   Status sync_status;
   DescribeInstancesRequest poll;
   std::optional<Result<Ack>> ack;
+  std::string current_status;  // a power batch answer's CurrentStatus for this instance
   std::optional<Result<ModifyPrepaySpecResult>> modify;
   std::optional<Result<DescribeInstancesPage>> page;
   // A power batch: one StopInstances/StartInstances/RebootInstances for the
@@ -145,7 +152,9 @@ struct Executor::Impl {
   void EndOfChain(InstanceRun& r);
   void BeginStep(InstanceRun& r, const Step& s);
   void BeginModify(InstanceRun& r, const Step& s);
-  void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after = Millis(0));
+  void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after = Millis(0),
+             bool timed = false);
+  bool NextCallChecksStopped(const InstanceRun& r) const;
   bool RestartsAnyway(const InstanceRun& r) const;
   CloudError TypeNotConfirmed(const InstanceRun& r) const;
   void StepDone(InstanceRun& r, const std::string& how, bool skipped);

@@ -2,6 +2,7 @@
 // executor never assumes a call it made earlier (or a crashed run made) had
 // no effect; it looks, then acts.
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -90,6 +91,7 @@ void Executor::Impl::BeginStep(InstanceRun& r, const Step& s) {
 void Executor::Impl::BeginModify(InstanceRun& r, const Step& s) {
   const std::string& st = r.live->status;
   if (r.live->type == r.ip->target_type) return StepDone(r, "type is already " + r.ip->target_type, true);
+  if (r.stop_unread) return Call(r, Op::kModify, &s);  // the API refuses it unless Stopped
   if (r.ip->direction == Direction::kDowngrade && st != kStopped) {
     // A downgrade needs a Stopped instance; someone started it since.
     if (st == kRunning) {
@@ -104,7 +106,7 @@ void Executor::Impl::BeginModify(InstanceRun& r, const Step& s) {
   Call(r, Op::kModify, &s);
 }
 
-void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after) {
+void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after, bool timed) {
   r.state = RunState::kWatching;
   r.on_seen = then;
   r.waiting_for = what;
@@ -118,7 +120,18 @@ void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, M
   w.kind = OpName(kind);
   w.since = clock->Now();
   w.give_up_after = give_up_after;
+  w.timed = timed;
+  w.began = what == WaitFor::kRestarted && std::exchange(r.left_running, false);
   waiter.Watch(std::move(w));
+}
+
+// Whether the step after the current (stop) step is a downgrade's order,
+// which the API refuses with InvalidStatus.NotStopped unless the instance
+// is Stopped: then the stop needs no read of its own (a timed watch).
+bool Executor::Impl::NextCallChecksStopped(const InstanceRun& r) const {
+  if (r.ip->direction != Direction::kDowngrade || r.next + 1 >= r.ip->steps.size()) return false;
+  const int next = r.ip->steps[r.next + 1];
+  return next >= 0 && next < static_cast<int>(plan->steps.size()) && plan->steps[next].kind == StepKind::kModify;
 }
 
 // Whether the order of a Running whenFinished upgrade is followed by a

@@ -26,10 +26,16 @@ Millis Waiter::Estimate(const std::string& kind) const {
 void Waiter::Watch(WatchSpec spec) {
   Live w;
   w.last_check = spec.since;
+  w.saw_not_running = spec.began;
   w.spec = std::move(spec);
   auto now = clock_->Now();
   if (w.spec.what == WaitFor::kObserve) {
     w.next_check = now;
+  } else if (w.spec.timed && Trusted(w.spec.kind)) {
+    // At the estimate plus half a poll interval: the estimate is the middle
+    // of the intervals completions were seen in.
+    w.timed = true;
+    w.next_check = std::max(now, w.spec.since + Estimate(w.spec.kind) + Scaled(opt_.min_interval) / 2);
   } else {
     w.next_check = std::max(now, w.spec.since + FirstCheck(w.spec.kind));
   }
@@ -45,6 +51,34 @@ TimePoint Waiter::NextPollAt() const {
   return t;
 }
 
+bool Waiter::Trusted(const std::string& kind) const {
+  auto n = samples_.find(kind);
+  return n != samples_.end() && n->second >= kTrustedSamples;
+}
+
+void Waiter::Early(const std::string& kind) {
+  auto it = estimate_ms_.find(kind);
+  if (it != estimate_ms_.end()) it->second *= 1.5;
+}
+
+std::vector<WatchResult> Waiter::TakeTimed(TimePoint now) {
+  std::vector<WatchResult> out;
+  for (auto it = watches_.begin(); it != watches_.end();) {
+    const Live& w = it->second;
+    if (!w.timed || w.next_check > now) {
+      ++it;
+      continue;
+    }
+    WatchResult r;
+    r.key = w.spec.key;
+    r.elapsed = std::chrono::duration_cast<Millis>(now - w.spec.since);
+    r.timed = true;
+    out.push_back(std::move(r));
+    it = watches_.erase(it);
+  }
+  return out;
+}
+
 std::vector<DescribeInstancesRequest> Waiter::TakeDue(TimePoint now) {
   // Coalesce: whatever is due within one minimum interval rides along.
   const TimePoint horizon = now + Scaled(opt_.min_interval);
@@ -52,7 +86,7 @@ std::vector<DescribeInstancesRequest> Waiter::TakeDue(TimePoint now) {
   std::set<std::string> seen;
   bool any_due = false;
   for (const auto& [k, w] : watches_)
-    if (!w.in_flight && w.next_check <= now) any_due = true;
+    if (!w.in_flight && !w.timed && w.next_check <= now) any_due = true;
   if (!any_due) return {};
   auto take = [&](Live& w, bool extra) {
     w.in_flight = true;
@@ -61,12 +95,12 @@ std::vector<DescribeInstancesRequest> Waiter::TakeDue(TimePoint now) {
       by_region[w.spec.region].push_back(w.spec.instance_id);
   };
   for (auto& [k, w] : watches_)
-    if (!w.in_flight && w.next_check <= horizon) take(w, false);
+    if (!w.in_flight && !w.timed && w.next_check <= horizon) take(w, false);
   // Every other watch of a region rides along while the requests above
   // have room (100 IDs each): a free look, never an extra request. An
   // early look that misses leaves its schedule as it was.
   for (auto& [k, w] : watches_) {
-    if (w.in_flight || !by_region.count(w.spec.region)) continue;
+    if (w.in_flight || w.timed || !by_region.count(w.spec.region)) continue;
     const size_t n = by_region[w.spec.region].size();
     if (n % 100 == 0 && !seen.count(w.spec.region + "/" + w.spec.instance_id)) continue;  // full
     take(w, true);
@@ -104,6 +138,12 @@ void Waiter::Learn(const Live& w, TimePoint now) {
   // The effect happened between the previous check and this one.
   auto prev = w.last_check;
   double sample = std::chrono::duration<double, std::milli>((prev + (now - prev) / 2) - w.spec.since).count();
+  // A first look (at a learned estimate, or a free ride-along) that already
+  // sees the effect says only "done by now": take that, not half of it,
+  // which would set the next looks early, where they miss. Looks that land
+  // earlier than the estimate and still see the effect pull it down.
+  if (prev == w.spec.since && Learned(w.spec.kind))
+    sample = std::chrono::duration<double, std::milli>(now - w.spec.since).count();
   sample = std::max(sample, static_cast<double>(Scaled(opt_.min_interval).count()) / 2);
   double& est = estimate_ms_[w.spec.kind];
   int& n = samples_[w.spec.kind];

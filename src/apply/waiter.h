@@ -29,6 +29,15 @@
 // cloud has proven to be (learned/seed estimate of the fastest kind), so a
 // rehearsal on a time-scaled emulator does not wait real-world seconds.
 //
+// Timed watches: when the next call checks the effect itself (a downgrade's
+// ModifyPrepayInstanceSpec is refused with InvalidStatus.NotStopped unless
+// the instance is Stopped; seed error table), a watch may be `timed`: it
+// resolves at its kind's learned estimate without a poll, with
+// WatchResult::timed set and no instance. Only for a kind this cloud has
+// shown `kTrustedSamples` completions of (Trusted); a timed watch that
+// proves early (the call is refused) is reported with Early(), which
+// raises the estimate so the next ones wait longer.
+//
 // Errors: a failed poll re-schedules its watches; an ID missing from
 // `not_found_after` consecutive answers resolves as not found.
 // Threads: one thread (the executor's). Ownership: values only.
@@ -90,6 +99,12 @@ struct WatchSpec {
   // > 0: resolve with timed_out once this long has passed since `since`
   // without the condition (checked at each answer); 0: wait on.
   Millis give_up_after{0};
+  // Resolve at the learned estimate without a poll (see above). Only
+  // honoured when Trusted(kind); otherwise an ordinary watch.
+  bool timed = false;
+  // The call's own answer showed the instance leaving Running (a batch
+  // answer's CurrentStatus): a kRestarted watch needs no minimum time.
+  bool began = false;
 };
 
 struct WatchResult {
@@ -98,7 +113,11 @@ struct WatchResult {
   Instance instance;  // as last observed (empty when not_found)
   Millis elapsed{0};  // since WatchSpec::since
   bool timed_out = false;  // give_up_after passed without the condition
+  bool timed = false;      // resolved by time, not by a read: `instance` is empty
 };
+
+// Completions of a kind seen before its watches may be timed.
+inline constexpr int kTrustedSamples = 3;
 
 class Waiter {
  public:
@@ -121,6 +140,13 @@ class Waiter {
                                     const Result<DescribeInstancesPage>& answer, TimePoint now);
 
   Millis Estimate(const std::string& kind) const;
+  // Whether watches of `kind` may be timed (kTrustedSamples completions seen).
+  bool Trusted(const std::string& kind) const;
+  // A timed watch of `kind` resolved before its effect (the next call was
+  // refused for the state): its estimate grows by half.
+  void Early(const std::string& kind);
+  // The timed watches whose time has come (removed), in key order.
+  std::vector<WatchResult> TakeTimed(TimePoint now);
 
  private:
   struct Live {
@@ -129,6 +155,7 @@ class Waiter {
     TimePoint last_check;  // == since until checked once
     bool in_flight = false;
     bool extra = false;  // in flight as a ride-along, not because it was due
+    bool timed = false;  // resolves at next_check without a poll
     bool saw_not_running = false;
     int overdue_misses = 0;
     int not_found = 0;

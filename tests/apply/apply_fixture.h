@@ -207,6 +207,7 @@ class RecordingCloud : public CloudWrapper {
     // were acted on; any other refusal is that instance's entry.
     const CloudError* lost = nullptr;
     for (auto& [id, e] : refused) {
+      if (e.code == "Response.MissingInstance") continue;  // an entry the answer left out
       if (e.ambiguous) lost = &e;
       else if (e.category == ErrorCategory::kThrottled || e.category == ErrorCategory::kAuth ||
                e.category == ErrorCategory::kTransient || e.category == ErrorCategory::kOrderInProgress)

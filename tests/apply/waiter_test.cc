@@ -277,3 +277,97 @@ TEST_CASE("waiter: once a kind's duration is learned, a watch is first checked w
   REQUIRE(w.OnAnswer(r[0], Page({Inst("i-t", kStopping)}), clock.Now()).empty());
   REQUIRE(w.NextPollAt() == clock.Now() + WaiterOptions{}.min_interval);
 }
+
+// Teaches `kind` a duration of `d` with `n` completions, each seen on the
+// first look at the (then learned) estimate or later.
+static void Teach(VirtualClock& clock, Waiter& w, const std::string& kind, Millis d, int n, uint64_t key0) {
+  for (int i = 0; i < n; ++i) {
+    const TimePoint since = clock.Now();
+    w.Watch(Spec(key0 + i, "i-teach", WaitFor::kStopped, kind, since));
+    for (;;) {
+      clock.Set(std::max(clock.Now(), w.NextPollAt()));
+      auto r = w.TakeDue(clock.Now());
+      REQUIRE(r.size() == 1);
+      const bool done = clock.Now() - since >= d;
+      if (!w.OnAnswer(r[0], Page({Inst("i-teach", done ? kStopped : kStopping)}), clock.Now()).empty()) break;
+    }
+  }
+}
+
+TEST_CASE("waiter: a timed watch resolves at the trusted estimate without a poll; Early() pushes it out") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  // Not trusted yet: an ordinary watch, polled.
+  REQUIRE_FALSE(w.Trusted("stop"));
+  WatchSpec untrusted = Spec(1, "i-u", WaitFor::kStopped, "stop", clock.Now());
+  untrusted.timed = true;
+  w.Watch(untrusted);
+  clock.Set(w.NextPollAt());
+  REQUIRE(w.TakeTimed(clock.Now()).empty());
+  REQUIRE(w.TakeDue(clock.Now()).size() == 1);
+  w.Cancel(1);
+
+  Teach(clock, w, "stop", Millis(3000), kTrustedSamples, 10);
+  REQUIRE(w.Trusted("stop"));
+  const Millis est = w.Estimate("stop");
+  REQUIRE(est >= Millis(2500));
+  REQUIRE(est <= Millis(3500));
+  const TimePoint since = clock.Now();
+  WatchSpec t = Spec(2, "i-t", WaitFor::kStopped, "stop", since);
+  t.timed = true;
+  w.Watch(t);
+  const TimePoint at = since + est + WaiterOptions{}.min_interval / 2;
+  REQUIRE(w.NextPollAt() == at);  // the executor wakes for it
+  clock.Set(at - Millis(1));
+  REQUIRE(w.TakeTimed(clock.Now()).empty());
+  REQUIRE(w.TakeDue(clock.Now()).empty());
+  // Never in a poll, not even within another watch's coalescing window or
+  // as a ride-along.
+  w.Watch(Spec(3, "i-o", WaitFor::kObserve, "observe", clock.Now()));
+  auto other = w.TakeDue(clock.Now());
+  REQUIRE(other.size() == 1);
+  REQUIRE(other[0].instance_ids == std::vector<std::string>{"i-o"});
+  REQUIRE(w.OnAnswer(other[0], Page({Inst("i-o", kRunning)}), clock.Now()).size() == 1);
+  clock.Set(at);
+  REQUIRE(w.TakeDue(clock.Now()).empty());
+  auto done = w.TakeTimed(clock.Now());
+  REQUIRE(done.size() == 1);
+  CHECK(done[0].key == 2);
+  CHECK(done[0].timed);
+  CHECK(done[0].instance.id.empty());
+  REQUIRE(w.size() == 0);
+
+  // Refused for the state: the estimate grows by half, so the next waits longer.
+  w.Early("stop");
+  REQUIRE(w.Estimate("stop").count() == est.count() * 3 / 2);
+}
+
+TEST_CASE("waiter: a restart whose call answer showed it leave Running needs no minimum time") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  WatchSpec s = Spec(1, "i-b", WaitFor::kRestarted, "reboot", clock.Now());
+  s.began = true;  // RebootInstances answered CurrentStatus=Stopping
+  w.Watch(s);
+  clock.Set(w.NextPollAt());
+  auto r = w.TakeDue(clock.Now());
+  REQUIRE(r.size() == 1);
+  REQUIRE(clock.Now() - s.since < Millis(5000));  // well before the minimum time
+  REQUIRE(w.OnAnswer(r[0], Page({Inst("i-b", kRunning)}), clock.Now()).size() == 1);
+}
+
+TEST_CASE("waiter: a first look at a learned estimate that sees the effect keeps the estimate") {
+  VirtualClock clock;
+  Waiter w(&clock);
+  Teach(clock, w, "start", Millis(4000), 1, 1);
+  const Millis learned = w.Estimate("start");
+  for (int i = 0; i < 5; ++i) {
+    const TimePoint since = clock.Now();
+    w.Watch(Spec(100 + i, "i-k", WaitFor::kRunning, "start", since));
+    clock.Set(w.NextPollAt());
+    REQUIRE(clock.Now() - since == w.Estimate("start"));
+    auto r = w.TakeDue(clock.Now());
+    REQUIRE(w.OnAnswer(r[0], Page({Inst("i-k", kRunning)}), clock.Now()).size() == 1);
+  }
+  // Done by each first look: "done by then", not "done at half of it".
+  CHECK(w.Estimate("start") == learned);
+}
