@@ -38,7 +38,7 @@ struct TargetOptions {
   std::string end_time;                      // endTime, for a temporary change
   std::string operation;                     // "" (derive) | "upgrade" | "downgrade"
   PowerState power_state = PowerState::kKeep;
-  // forceStop: respec's StopInstance calls carry ForceStop=true (a hung
+  // forceStop: respec's StopInstances calls carry ForceStop=true (a hung
   // guest that never stops cleanly; like pulling the plug, unsaved data in
   // the guest is lost). Off by default. StoppedMode is never sent.
   bool force_stop = false;
