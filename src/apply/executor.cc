@@ -76,12 +76,40 @@ void Executor::Impl::Admit() {
     if (v == ApplySchedule::Readiness::kWait) continue;
     // Resumed: respec stopped it in an earlier run; it counts until Running again.
     const bool already_down = r.live && r.live->status != kRunning && r.stopped_by_respec;
-    if (!schedule.CanAdmit(i, !already_down && FirstStepDisruptive(r))) continue;
+    const bool disruptive = !already_down && FirstStepDisruptive(r);
+    if (!schedule.CanAdmit(i, disruptive)) continue;
     schedule.Admit(i);
     r.state = RunState::kIdle;
     if (already_down && WantsRunning(r)) schedule.TakeUnavailable(i, /*force=*/true);
     Advance(r);
   }
+}
+
+// A slot was just freed. If another instance of the group holding a slot is
+// expected back within align_window, a restart waits for it before taking
+// the freed slot (SlotHeld): both restarts then leave in one
+// RebootInstances and, restarts taking the same time, come back in one read
+// and stay in step, so the wait is paid once per pair brought into step,
+// not every cycle. Stops do not wait: a downgrade's random order time would
+// undo the step every cycle.
+void Executor::Impl::HoldForPeers(const InstanceRun& freed) {
+  if (opt.align_window.count() <= 0) return;
+  const auto now = clock->Now();
+  const std::string& g = freed.ip->group;
+  if (auto h = hold_until.find(g); h != hold_until.end() && h->second > now) return;
+  const Millis window = Scaled(opt.align_window);
+  TimePoint until = now;
+  for (const auto& r : runs) {
+    if (&r == &freed || r.ip->group != g || r.state != RunState::kWatching || !schedule.unavailable(Index(r))) continue;
+    const TimePoint next = waiter.NextCheckOf(static_cast<uint64_t>(Index(r)));
+    if (next != TimePoint::max() && next <= now + window) until = std::max(until, next);
+  }
+  if (until > now) hold_until[g] = until;
+}
+
+bool Executor::Impl::SlotHeld(const InstanceRun& r) const {
+  auto h = hold_until.find(r.ip->group);
+  return h != hold_until.end() && clock->Now() < h->second;
 }
 
 void Executor::Impl::Skip(InstanceRun& r, const std::string& reason) {
@@ -189,7 +217,11 @@ bool Executor::Impl::Turn() {
       if (r.state == RunState::kPending) Skip(r, "its dependencies did not complete");
     return true;
   }
+  // Wake when a hold ends too, so a held restart goes at once (in virtual
+  // time the next look coincides; in real time the bench's ratio shows it).
   TimePoint deadline = waiter.NextPollAt();
+  for (const auto& [g, t] : hold_until)
+    if (t > clock->Now()) deadline = std::min(deadline, t);
   if (deadline == TimePoint::max()) deadline = clock->Now() + Millis(1000);
   if (auto token = runner->WaitForCompletion(deadline)) {
     HandleCompletion(*token);

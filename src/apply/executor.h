@@ -63,6 +63,12 @@ struct ExecutorOptions {
   // (6x the seeds' 10 s; e.g. unpaid, autoPay: false) is reported as
   // Respec.OrderPending instead of waited for until step_timeout.
   Millis order_deadline{60 * 1000};
+  // When a maxUnavailable slot frees, a restart waits this long at most
+  // (divided by the waiter's time_scale) for another slot of its group that
+  // is expected back by then, so the two restart together: one
+  // RebootInstances, one read to see both back, and in step from then on.
+  // 0: never wait.
+  Millis align_window{1500};
   std::function<int()> interrupt_level;  // 0 none, 1 soft, 2 hard; may be empty
   JournalState resume;                   // an earlier run of the same plan
   std::map<std::string, Instance> live;  // preflight's observation (may be empty)

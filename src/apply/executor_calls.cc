@@ -347,7 +347,10 @@ void Executor::Impl::HandleWatchResult(const WatchResult& w) {
     return Fail(r, e);
   }
   r.live = w.instance;
-  if (r.live->status == kRunning) schedule.ReleaseUnavailable(Index(r));
+  if (r.live->status == kRunning && schedule.unavailable(Index(r))) {
+    schedule.ReleaseUnavailable(Index(r));
+    HoldForPeers(r);
+  }
   if (r.goal == Goal::kRestore) return Compensate(r);
   if (w.timed_out && r.op == Op::kModify) {
     // The order was accepted but the type does not show before a restart:

@@ -117,6 +117,8 @@ struct Executor::Impl {
   bool sync_in_flight = false;
   TimePoint started;
   std::map<std::string, std::string> unobserved;  // instance -> why the final read missed it
+  // Per group: no slot is taken before this time (see HoldForPeers).
+  std::map<std::string, TimePoint> hold_until;
 
   // executor.cc
   Summary Run();
@@ -130,6 +132,8 @@ struct Executor::Impl {
   void Emit(EventKind k, const InstanceRun* r, std::string message = {}, const CloudError* err = nullptr);
   void Skip(InstanceRun& r, const std::string& reason);
   void Finish(InstanceRun& r);
+  void HoldForPeers(const InstanceRun& freed);
+  bool SlotHeld(const InstanceRun& r) const;
   int Index(const InstanceRun& r) const { return static_cast<int>(&r - runs.data()); }
   Millis Scaled(Millis m) const;
 

@@ -83,7 +83,7 @@ void Executor::Impl::BeginStep(InstanceRun& r, const Step& s) {
       if (st == kStopped) return Call(r, Op::kStart, &s);  // a start applies the new type too
       if (st == kStarting) return Watch(r, WaitFor::kRunning, Op::kStart, OnSeen::kCompleteStep);
       if (moving) return Watch(r, WaitFor::kStable, Op::kWaitStable, OnSeen::kRedecide);
-      if (!schedule.TakeUnavailable(i)) return;
+      if (SlotHeld(r) || !schedule.TakeUnavailable(i)) return;
       return Call(r, Op::kReboot, &s);
   }
 }

@@ -51,6 +51,12 @@ TimePoint Waiter::NextPollAt() const {
   return t;
 }
 
+TimePoint Waiter::NextCheckOf(uint64_t key) const {
+  auto it = watches_.find(key);
+  if (it == watches_.end() || it->second.in_flight) return TimePoint::max();
+  return it->second.next_check;
+}
+
 bool Waiter::Trusted(const std::string& kind) const {
   auto n = samples_.find(kind);
   return n != samples_.end() && n->second >= kTrustedSamples;

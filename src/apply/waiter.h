@@ -145,6 +145,9 @@ class Waiter {
   // A timed watch of `kind` resolved before its effect (the next call was
   // refused for the state): its estimate grows by half.
   void Early(const std::string& kind);
+  // When the watch of `key` is next looked at; TimePoint::max() if it has
+  // none or its look is in flight.
+  TimePoint NextCheckOf(uint64_t key) const;
   // The timed watches whose time has come (removed), in key order.
   std::vector<WatchResult> TakeTimed(TimePoint now);
 

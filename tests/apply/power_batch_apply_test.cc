@@ -109,3 +109,30 @@ TEST_CASE("once stops are learned, a downgrade's order goes out at the stop time
   };
   CHECK(gap("i-t5") > gap("i-t3"));
 }
+
+TEST_CASE("a freed slot waits for a peer expected back soon, so restarts fall into step", "[batch]") {
+  // Downgrades first: their orders take random times, so the slots they free
+  // come back one by one, out of step, to the restarts queued behind them.
+  std::vector<Inst> insts;
+  for (int i = 0; i < 20; ++i) insts.push_back(Down("i-d" + std::to_string(i)));
+  for (int i = 0; i < 60; ++i) insts.push_back(Inst{"i-u" + std::to_string(i), "main", "ecs.g7.xlarge", "ecs.g7.2xlarge", kRunning, 0});
+  auto run = [&](Millis window) {
+    Harness h(insts);
+    for (const auto& i : insts) h.cloud.originally_running.insert(i.id);
+    ExecutorOptions opt;
+    opt.align_window = window;
+    Summary s = h.Run(MakeTestPlan(insts, {{"main", 10, {}, 0}}, 100), opt);
+    REQUIRE(s.exit_code == 0);
+    CHECK(s.changed == 80);
+    CHECK(h.cloud.Count("RebootInstance") == 60);  // each restarted once
+    CHECK(h.cloud.max_down["main"] <= 10);          // the budget holds while waiting
+    return std::make_pair(h.cloud.Count("RebootInstances"), h.cloud.Count("DescribeInstances"));
+  };
+  const auto [aligned_reboots, aligned_reads] = run(ExecutorOptions{}.align_window);
+  const auto [free_reboots, free_reads] = run(Millis(0));
+  INFO("aligned: " << aligned_reboots << " RebootInstances, " << aligned_reads << " reads; not: " << free_reboots
+                   << ", " << free_reads);
+  CHECK(aligned_reboots < free_reboots);
+  CHECK(aligned_reboots <= 15);  // 60 restarts, 10 at a time: six waves, and a few to fall into step
+  CHECK(aligned_reads < free_reads);
+}
