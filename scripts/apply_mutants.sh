@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hand-made mutants of apply (issues 10, 12 and 15): each breaks one behaviour in
+# Hand-made mutants of apply (issues 10, 12 and 15; 24-34 from session 4): each breaks one behaviour in
 # the source; the named test_apply case must then fail. The file is restored
 # from git after each mutant, so run this on a clean tree.
 #   scripts/apply_mutants.sh [BUILD_DIR] [MUTANT_NUMBER...]
@@ -29,8 +29,20 @@ MUTANTS=(
   'src/apply/executor_steps.cc%s/  if (r.ip->options.auto_pay == false) return false;//%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
   'src/apply/executor_summary.cc%s/        o.kind = InstanceOutcomeKind::kOrderPending;/        o.kind = InstanceOutcomeKind::kFailed;/%an order pending is its own outcome: order_pending with the OrderId in --json, its own section in text'
   'src/apply/executor_summary.cc%s/s.order_pending == 0 \&\& //%an unpaid order (autoPay: false) is reported as its own outcome within the order deadline'
-  'src/apply/executor_calls.cc%s/    const bool force = r.ip->options.force_stop;/    const bool force = false;/%forceStop: StopInstance carries ForceStop only when the plan says so'
+  'src/apply/executor_calls.cc%s/    const bool force = slot.op == Op::kStop \&\& ip.options.force_stop;/    const bool force = false;/%forceStop: StopInstance carries ForceStop only when the plan says so'
   'src/apply/executor_steps.cc%s/      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;//%resumed after the order, before the restart: the restart still confirms the type'
+  # Session 4 (issue 15's budget case): batches, the timed stop, restarts in step.
+  'src/apply/executor_calls.cc%s/    for (size_t i = 0; i < members.size(); i += kPowerBatchMax) {/    for (size_t i = 0; i < members.size(); i += members.size()) { if (members.size() > 1) members.resize(1);/%stops admitted together leave as one StopInstances of every instance'
+  'src/apply/executor_calls.cc%s/  const bool left_out = e.code == "Response.MissingInstance";/  const bool left_out = false;/%an instance a batch answer left out is read again, not failed, and not stopped twice'
+  'src/apply/executor_calls.cc%s/      const bool timed = completes == OnSeen::kCompleteStep \&\& NextCallChecksStopped(r);/      const bool timed = false;/%once stops are learned, a downgrade'"'"'s order goes out at the stop time; the API checks Stopped'
+  'src/apply/executor_steps.cc%s/  if (r.stop_unread) return Call(r, Op::kModify, \&s);.*//%once stops are learned, a downgrade'"'"'s order goes out at the stop time; the API checks Stopped'
+  'src/apply/executor_calls.cc%s/    waiter.Early(OpName(Op::kStop));/    (void)0;/%once stops are learned, a downgrade'"'"'s order goes out at the stop time; the API checks Stopped'
+  'src/apply/executor.cc%s/  if (opt.align_window.count() <= 0) return;/  return;/%a freed slot waits for a peer expected back soon, so restarts fall into step'
+  'src/apply/executor_steps.cc%s/      if (SlotHeld(r) || !schedule.TakeUnavailable(i)) return;/      if (!schedule.TakeUnavailable(i)) return;/%a freed slot waits for a peer expected back soon, so restarts fall into step'
+  'src/apply/waiter.cc%s/  if (it != estimate_ms_.end()) it->second \*= 1.5;/  if (it != estimate_ms_.end()) it->second *= 1.0;/%waiter: a timed watch resolves at the trusted estimate without a poll; Early() pushes it out'
+  'src/apply/waiter.cc%s/    if (!w.in_flight \&\& !w.timed \&\& w.next_check <= horizon) take(w, false);/    if (!w.in_flight \&\& w.next_check <= horizon) take(w, false);/%waiter: a timed watch resolves at the trusted estimate without a poll; Early() pushes it out'
+  'src/apply/waiter.cc%s/  w.saw_not_running = spec.began;//%waiter: a restart whose call answer showed it leave Running needs no minimum time'
+  'src/apply/waiter.cc%s/  if (prev == w.spec.since \&\& Learned(w.spec.kind))/  if (false)/%waiter: a first look at a learned estimate that sees the effect keeps the estimate'
 )
 want=("$@")
 n=0; killed=0; survived=0

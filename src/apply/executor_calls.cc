@@ -81,21 +81,16 @@ void Executor::Impl::Call(InstanceRun& r, Op op, const Step* s) {
   slot.journaled = !(r.goal == Goal::kRestore && op == Op::kStart);
   nlohmann::json rec = {{"ev", "call"}, {"instance", r.ip->instance_id}, {"kind", OpName(op)},
                         {"step", s ? s->id : -1}, {"t", FormatUtcSeconds(r.op_since)}};
-  const std::string region = r.ip->region, id = r.ip->instance_id;
+  const std::string id = r.ip->instance_id;
+  // Stops, starts and restarts carry no work of their own: they leave in
+  // batches once their records are durable (SubmitPowerBatches).
   CallRunner::Work work;
-  if (op == Op::kModify && s) {
+  if (op == Op::kModify) {
     ModifyPrepaySpecRequest req = ModifyRequestFor(*r.ip, *s);
     if (req.client_token.empty()) req.client_token = MakeClientToken(plan->plan_id, id, "modify");
     rec["client_token"] = req.client_token;
     rec["target_type"] = req.instance_type;
     work = [this, &slot, req] { slot.modify.emplace(cloud->ModifyPrepayInstanceSpec(req)); };
-  } else if (op == Op::kStop) {
-    const bool force = r.ip->options.force_stop;
-    work = [this, &slot, region, id, force] { slot.ack.emplace(cloud->StopInstance(region, id, force)); };
-  } else if (op == Op::kStart) {
-    work = [this, &slot, region, id] { slot.ack.emplace(cloud->StartInstance(region, id)); };
-  } else {
-    work = [this, &slot, region, id] { slot.ack.emplace(cloud->RebootInstance(region, id)); };
   }
   to_submit.emplace_back(token, std::move(work));
   journal->Append(std::move(rec));
