@@ -32,7 +32,7 @@ MUTANTS=(
   'src/apply/executor_calls.cc%s/    const bool force = slot.op == Op::kStop \&\& ip.options.force_stop;/    const bool force = false;/%forceStop: StopInstance carries ForceStop only when the plan says so'
   'src/apply/executor_steps.cc%s/      if (r.live->type != r.ip->target_type) r.type_unconfirmed = true;//%resumed after the order, before the restart: the restart still confirms the type'
   # Session 4 (issue 15's budget case): batches, the timed stop, restarts in step.
-  'src/apply/executor_calls.cc%s/    for (size_t i = 0; i < members.size(); i += kPowerBatchMax) {/    for (size_t i = 0; i < members.size(); i += members.size()) { if (members.size() > 1) members.resize(1);/%stops admitted together leave as one StopInstances of every instance'
+  'src/apply/executor_calls.cc%s/i < members.size(); i += kPowerBatchMax) {/i < members.size(); i += 1) {/;s/std::min(members.size(), i + kPowerBatchMax)/std::min(members.size(), i + 1)/%stops admitted together leave as one StopInstances of every instance'
   'src/apply/executor_calls.cc%s/  const bool left_out = e.code == "Response.MissingInstance";/  const bool left_out = false;/%an instance a batch answer left out is read again, not failed, and not stopped twice'
   'src/apply/executor_calls.cc%s/      const bool timed = completes == OnSeen::kCompleteStep \&\& NextCallChecksStopped(r);/      const bool timed = false;/%once stops are learned, a downgrade'"'"'s order goes out at the stop time; the API checks Stopped'
   'src/apply/executor_steps.cc%s/  if (r.stop_unread) return Call(r, Op::kModify, \&s);.*//%once stops are learned, a downgrade'"'"'s order goes out at the stop time; the API checks Stopped'
