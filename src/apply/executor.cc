@@ -76,8 +76,7 @@ void Executor::Impl::Admit() {
     if (v == ApplySchedule::Readiness::kWait) continue;
     // Resumed: respec stopped it in an earlier run; it counts until Running again.
     const bool already_down = r.live && r.live->status != kRunning && r.stopped_by_respec;
-    const bool disruptive = !already_down && FirstStepDisruptive(r);
-    if (!schedule.CanAdmit(i, disruptive)) continue;
+    if (!schedule.CanAdmit(i, !already_down && FirstStepDisruptive(r))) continue;
     schedule.Admit(i);
     r.state = RunState::kIdle;
     if (already_down && WantsRunning(r)) schedule.TakeUnavailable(i, /*force=*/true);

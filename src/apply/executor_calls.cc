@@ -154,23 +154,22 @@ void Executor::Impl::OnSynced(CallSlot& sync) {
 // StartInstances or RebootInstances per (region, action, force), of at most
 // 100 instances each: one API call where there were up to a hundred.
 void Executor::Impl::SubmitPowerBatches(std::vector<uint64_t> tokens) {
-  std::map<std::tuple<std::string, int, bool>, std::vector<uint64_t>> groups;
+  std::map<std::tuple<std::string, PowerAction, bool>, std::vector<uint64_t>> groups;
   for (uint64_t t : tokens) {
     const CallSlot& slot = calls[t];
     const InstancePlan& ip = *runs[slot.run].ip;
-    const bool force = slot.op == Op::kStop && ip.options.force_stop;
-    groups[{ip.region, int(slot.op), force}].push_back(t);
+    const PowerAction action = slot.op == Op::kStop    ? PowerAction::kStop
+                               : slot.op == Op::kStart ? PowerAction::kStart
+                                                       : PowerAction::kReboot;
+    const bool force = action == PowerAction::kStop && ip.options.force_stop;
+    groups[{ip.region, action, force}].push_back(t);
   }
   for (auto& [key, members] : groups) {
     for (size_t i = 0; i < members.size(); i += kPowerBatchMax) {
       uint64_t token = next_token++;
       CallSlot& batch = calls[token];
       batch.members.assign(members.begin() + i, members.begin() + std::min(members.size(), i + kPowerBatchMax));
-      const Op op = Op(std::get<1>(key));
-      batch.batch_req.action = op == Op::kStop ? PowerAction::kStop : op == Op::kStart ? PowerAction::kStart
-                                                                                       : PowerAction::kReboot;
-      batch.batch_req.region = std::get<0>(key);
-      batch.batch_req.force = std::get<2>(key);
+      std::tie(batch.batch_req.region, batch.batch_req.action, batch.batch_req.force) = key;
       bool down = false;
       for (uint64_t m : batch.members) {
         batch.batch_req.instance_ids.push_back(runs[calls[m].run].ip->instance_id);
@@ -199,12 +198,7 @@ void Executor::Impl::OnBatchAnswer(CallSlot& batch) {
       e.instance_id = id;
       member.ack.emplace(std::move(e));
     } else if (auto f = by_id.find(id); f == by_id.end()) {
-      CloudError e = MakeCloudError("Response.MissingInstance", "");
-      e.action = PowerBatchActionName(batch.batch_req.action);
-      e.instance_id = id;
-      e.request_id = batch.batch->value().request_id;
-      e.ambiguous = true;
-      member.ack.emplace(std::move(e));
+      member.ack.emplace(*LeftOutOfAnswer(batch.batch_req.action, id, batch.batch->value().request_id).error);
     } else if (f->second->error) {
       member.ack.emplace(*f->second->error);
     } else {
@@ -277,9 +271,10 @@ void Executor::Impl::OnCallResult(InstanceRun& r, CallSlot& slot) {
       const Millis give_up = RestartsAnyway(r) ? TypeVisibleBound(opt.waiter) : Millis(0);
       return Watch(r, WaitFor::kType, Op::kModify, OnSeen::kCompleteStep, give_up);
     }
-    case Op::kReboot:
-      r.left_running = !slot.current_status.empty() && slot.current_status != kRunning;
-      return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep);
+    case Op::kReboot: {
+      const bool began = !slot.current_status.empty() && slot.current_status != kRunning;
+      return Watch(r, WaitFor::kRestarted, Op::kReboot, OnSeen::kCompleteStep, Millis(0), false, began);
+    }
     default: {
       // A start completes a start or reboot step; at the end of a chain it just re-checks.
       bool done = s && (s->kind == StepKind::kStart || s->kind == StepKind::kReboot);

@@ -59,8 +59,6 @@ struct InstanceRun {
   // watch): the downgrade's order call itself checks it is Stopped (the API
   // refuses it otherwise). Cleared by the next read or the order's answer.
   bool stop_unread = false;
-  // The last power call's answer showed it leaving Running (CurrentStatus).
-  bool left_running = false;
   std::optional<Instance> live;    // last observation
   std::string order_id;
   std::optional<CloudError> error;
@@ -156,8 +154,9 @@ struct Executor::Impl {
   void EndOfChain(InstanceRun& r);
   void BeginStep(InstanceRun& r, const Step& s);
   void BeginModify(InstanceRun& r, const Step& s);
+  // `timed`, `began`: WatchSpec's (apply/waiter.h).
   void Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after = Millis(0),
-             bool timed = false);
+             bool timed = false, bool began = false);
   bool NextCallChecksStopped(const InstanceRun& r) const;
   bool RestartsAnyway(const InstanceRun& r) const;
   CloudError TypeNotConfirmed(const InstanceRun& r) const;

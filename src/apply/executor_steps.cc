@@ -2,7 +2,6 @@
 // executor never assumes a call it made earlier (or a crashed run made) had
 // no effect; it looks, then acts.
 #include <algorithm>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -106,7 +105,8 @@ void Executor::Impl::BeginModify(InstanceRun& r, const Step& s) {
   Call(r, Op::kModify, &s);
 }
 
-void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after, bool timed) {
+void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, Millis give_up_after, bool timed,
+                           bool began) {
   r.state = RunState::kWatching;
   r.on_seen = then;
   r.waiting_for = what;
@@ -121,7 +121,7 @@ void Executor::Impl::Watch(InstanceRun& r, WaitFor what, Op kind, OnSeen then, M
   w.since = clock->Now();
   w.give_up_after = give_up_after;
   w.timed = timed;
-  w.began = what == WaitFor::kRestarted && std::exchange(r.left_running, false);
+  w.began = began;
   waiter.Watch(std::move(w));
 }
 

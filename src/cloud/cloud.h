@@ -193,6 +193,21 @@ struct PowerBatchResult {
   std::string request_id;
 };
 
+// The entry for an instance an answer of `action` left out: an ambiguous
+// Response.MissingInstance (the server may have acted on it).
+inline InstancePowerResult LeftOutOfAnswer(PowerAction action, const std::string& id,
+                                           const std::string& request_id) {
+  InstancePowerResult one;
+  one.instance_id = id;
+  CloudError e = MakeCloudError("Response.MissingInstance", "");
+  e.action = PowerBatchActionName(action);
+  e.instance_id = id;
+  e.request_id = request_id;
+  e.ambiguous = true;
+  one.error = std::move(e);
+  return one;
+}
+
 class Cloud {
  public:
   virtual ~Cloud() = default;

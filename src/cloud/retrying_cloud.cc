@@ -205,10 +205,12 @@ Result<PowerBatchResult> RetryingCloud::PowerBatch(const PowerBatchRequest& r) {
       out.instances.push_back(std::move(s->second));
     } else if (auto l = last.find(id); l != last.end()) {
       out.instances.push_back(std::move(l->second));
+    } else if (got.ok()) {
+      out.instances.push_back(LeftOutOfAnswer(r.action, id, out.request_id));
     } else {
       InstancePowerResult one;
       one.instance_id = id;
-      one.error = got.ok() ? MakeCloudError("Response.MissingInstance", "") : got.error();
+      one.error = got.error();
       one.error->instance_id = id;
       out.instances.push_back(std::move(one));
     }

@@ -298,15 +298,7 @@ Result<PowerBatchResult> EcsCloud::PowerBatch(const PowerBatchRequest& req) {
       out.instances.push_back(std::move(it->second));
       continue;
     }
-    InstancePowerResult missing;
-    missing.instance_id = id;
-    CloudError e = MakeCloudError("Response.MissingInstance", "");
-    e.action = action;
-    e.instance_id = id;
-    e.request_id = out.request_id;
-    e.ambiguous = true;
-    missing.error = std::move(e);
-    out.instances.push_back(std::move(missing));
+    out.instances.push_back(LeftOutOfAnswer(req.action, id, out.request_id));
   }
   return out;
 }
